@@ -1,0 +1,39 @@
+# Two commands for a newcomer: `make demo` (set up, crawl the bundled sample site, browse it)
+# and `make test`. Everything installs into .venv from the package registry.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8001
+
+.PHONY: install demo test test-all bench lint clean
+
+$(BIN)/police-archive: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/police-archive
+
+## Serve the bundled sample site on 127.0.0.1, crawl it into demo.db, open it in Datasette.
+demo: install
+	$(BIN)/python -m tests.site.demo --db demo.db --port $(PORT)
+
+## The default test suite (fast: the hazard crawl at full size and benchmarks are marked).
+test: install
+	$(BIN)/python -m pytest
+
+## Everything, including the 400-article hazard crawl.
+test-all: install
+	$(BIN)/python -m pytest -m 'not bench'
+
+## The crawl benchmark against the one-file baseline spider (bench/README.md).
+bench: install
+	$(BIN)/python bench/crawl_bench.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm

@@ -50,16 +50,39 @@ def cli() -> None:
 @cli.command()
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @click.option("--db", default="police.db", show_default=True, help="The archive (SQLite file).")
-@click.option("--max-pages", type=click.IntRange(min=0), default=0,
-              help="Stop after this many pages (0: no limit).")
-@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
-              help="A Scrapy setting, as with `scrapy crawl -s` (repeatable).")
-@click.option("--retry-failed/--no-retry-failed", default=True, show_default=True,
-              help="Also fetch the URLs that failed transiently in earlier crawls.")
-@click.option("--progress/--no-progress", default=None,
-              help="Show a live progress line (default: when stderr is a terminal).")
-def crawl(urls: tuple[str, ...], db: str, max_pages: int, settings: tuple[str, ...],
-          retry_failed: bool, progress: bool | None) -> None:
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Stop after this many pages (0: no limit).",
+)
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A Scrapy setting, as with `scrapy crawl -s` (repeatable).",
+)
+@click.option(
+    "--retry-failed/--no-retry-failed",
+    default=True,
+    show_default=True,
+    help="Also fetch the URLs that failed transiently in earlier crawls.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a live progress line (default: when stderr is a terminal).",
+)
+def crawl(
+    urls: tuple[str, ...],
+    db: str,
+    max_pages: int,
+    settings: tuple[str, ...],
+    retry_failed: bool,
+    progress: bool | None,
+) -> None:
     """Crawl from article or listing URLs into the archive DB.
 
     Follows each article's In Other News box, More News link and comment thread, and listing
@@ -88,8 +111,11 @@ def crawl(urls: tuple[str, ...], db: str, max_pages: int, settings: tuple[str, .
 def summary(stats: dict, db: str) -> str:
     """What a finished crawl did, for the terminal."""
     reasons = sorted(
-        ((k.removeprefix("archive/reasons/"), v) for k, v in stats.items()
-         if k.startswith("archive/reasons/")),
+        (
+            (k.removeprefix("archive/reasons/"), v)
+            for k, v in stats.items()
+            if k.startswith("archive/reasons/")
+        ),
         key=lambda kv: (-kv[1], kv[0]),
     )
     lines = [

@@ -581,3 +581,22 @@ __all__ = [
     "is_internal",
     "schema_markdown",
 ]
+
+
+README_START, README_END = "<!-- schema:start -->", "<!-- schema:end -->"
+
+
+def readme_with_schema(readme: str) -> str:
+    """`readme` with the text between the schema markers replaced by `schema_markdown()`."""
+    head, _, rest = readme.partition(README_START)
+    _, _, tail = rest.partition(README_END)
+    return f"{head}{README_START}\n{schema_markdown()}\n{README_END}{tail}"
+
+
+if __name__ == "__main__":  # python -m archive.schema README.md: regenerate the schema section
+    import sys
+    from pathlib import Path
+
+    for name in sys.argv[1:]:
+        path = Path(name)
+        path.write_text(readme_with_schema(path.read_text()))

@@ -45,8 +45,14 @@ def failure_reason(exc: BaseException) -> tuple[str, bool]:
         return "connection_refused", True
     if isinstance(
         exc,
-        (ConnectionLost, ResponseFailed, ResponseNeverReceived, ResponseDataLossError,
-         DownloadFailedError, DownloadCancelledError),
+        (
+            ConnectionLost,
+            ResponseFailed,
+            ResponseNeverReceived,
+            ResponseDataLossError,
+            DownloadFailedError,
+            DownloadCancelledError,
+        ),
     ):
         return "connection_lost", True
     return type(exc).__name__, True

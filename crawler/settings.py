@@ -59,9 +59,17 @@ ARCHIVE_DB = "police.db"  # the SQLite archive the pipeline writes
 EXTRACT_WORKERS = 0  # extraction worker processes; 0 = one per CPU core
 # Settings copied into each crawl's row of the `crawls` table, to tell how a crawl was run.
 ARCHIVE_RECORDED_SETTINGS = [
-    "USER_AGENT", "ROBOTSTXT_OBEY", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
-    "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
-    "RETRY_TIMES", "CLOSESPIDER_PAGECOUNT", "EXTRACT_WORKERS",
+    "USER_AGENT",
+    "ROBOTSTXT_OBEY",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED",
+    "DOWNLOAD_TIMEOUT",
+    "DOWNLOAD_MAXSIZE",
+    "RETRY_TIMES",
+    "CLOSESPIDER_PAGECOUNT",
+    "EXTRACT_WORKERS",
 ]
 
 FEED_EXPORT_ENCODING = "utf-8"  # feeds (-o) in UTF-8, not \u-escaped JSON

@@ -172,6 +172,10 @@ def _parse(url: str, profiles: Profiles) -> _Parsed | None:
     site = _site_of(profiles, host)
     if site is not None:
         profile, host = site
+        path_query = f"{path}?{query}" if query else path
+        for legacy, template in profile.legacy_urls:
+            if match := legacy.match(path_query):
+                return _parse(urljoin(url, template.format(**match.groupdict())), profiles)
         scheme = profile.canonical_scheme or scheme
         for candidate_kind, pattern in _patterns(profile):
             if pattern.matches(path, present):

@@ -324,3 +324,22 @@ def test_canonical_url_is_idempotent(url: str) -> None:
     once = canonical_url(url)
     assert canonical_url(once) == once
     assert page_kind(once) == page_kind(url)
+
+
+@pytest.mark.parametrize(
+    ("legacy", "article"),
+    [
+        ("http://www.policeoracle.localhost/news/story.asp?id=12", "article.cfm?id=12"),
+        ("http://touch.policeoracle.localhost/news/story.asp?ref=ion&id=12", "article.cfm?id=12"),
+        ("http://www.policeoracle.localhost/news/archive/12.htm", "article.cfm?id=12"),
+        ("https://policeoracle.com/News/Story.asp?ID=12&utm_source=x", "article.cfm?id=12"),
+    ],
+)
+def test_legacy_urls_name_the_article_directly(legacy, article):
+    url = canonical_url(legacy)
+    assert url.endswith("/news/" + article)
+    assert page_kind(url) == "article" and followable(legacy)
+
+
+def test_legacy_rule_needs_the_whole_id():
+    assert page_kind("http://www.policeoracle.localhost/news/story.asp?id=12x") is None

@@ -1,0 +1,49 @@
+"""Run one crawl from Python: what the `police-archive crawl` command calls.
+
+`scrapy crawl police_news -a start=URL -s ARCHIVE_DB=police.db` runs the same spider with the
+same settings; this adds the settings the command line offers and returns the crawl's stats.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rich.logging import RichHandler
+from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from crawler.progress import CONSOLE
+from crawler.spiders.police_news import PoliceNewsSpider
+
+
+def crawl_settings(
+    *, db: str, max_pages: int = 0, overrides: dict[str, str] | None = None, progress: bool = False
+) -> Settings:
+    """The project settings with the command line's choices on top, as `scrapy crawl -s` does."""
+    settings = get_project_settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("ARCHIVE_DB", db, priority="cmdline")
+    if max_pages:
+        settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
+    settings.set("PROGRESS_ENABLED", progress, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(seeds: list[str], settings: Settings) -> dict[str, Any]:
+    """Crawl from `seeds` into the archive named by ARCHIVE_DB; returns the crawl's stats."""
+    process = AsyncCrawlerProcess(settings, install_root_handler=False)
+    handler = RichHandler(console=CONSOLE, show_path=False, markup=False, rich_tracebacks=False)
+    handler.setLevel(settings.get("LOG_LEVEL"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
+    try:
+        crawler = process.create_crawler(PoliceNewsSpider)
+        process.crawl(crawler, start=seeds)
+        process.start()
+    finally:
+        logging.getLogger().removeHandler(handler)
+    return crawler.stats.get_stats()

@@ -1,0 +1,66 @@
+"""Extraction off the reactor thread: a process pool fed with `run_in_executor`.
+
+HTML parsing and extraction are CPU-bound; run on the reactor thread they stall every download,
+and threads do not help (the GIL). Pages are parsed in worker processes, so downloads go on while
+both cores extract.
+
+Settings read (by the spider, which owns the pool):
+- ``EXTRACT_WORKERS``: worker processes; 0 means one per CPU core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from archive.article import NotAnArticle, Page
+
+logger = logging.getLogger(__name__)
+
+
+def _warm_up() -> None:
+    """Import the extraction stack once per worker, not on its first page."""
+    import crawler.extract  # noqa: F401
+
+
+def _parse(url: str, body: bytes, content_type: str | None) -> Page:
+    from crawler.extract import parse_page
+
+    return parse_page(url, body, content_type=content_type)
+
+
+class PageParser:
+    """Parses fetched pages in a pool of worker processes."""
+
+    def __init__(self, workers: int = 0):
+        self.workers = workers or os.cpu_count() or 1
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # forkserver: never fork the reactor process itself (threads, open sockets)
+        context = multiprocessing.get_context("forkserver")
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+
+    async def parse(self, url: str, body: bytes, content_type: str | None) -> Page:
+        """The page's Article, CommentThread or Listing; raises NotAnArticle with the reason."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, _parse, url, body, content_type)
+        except NotAnArticle:
+            raise
+        except BrokenProcessPool as exc:
+            # a worker died (out of memory, a crash in C code): replace the pool, lose one page
+            logger.error("extraction worker died on %s; restarting the pool", url)
+            self._pool.shutdown(wait=False, cancel_futures=False)
+            self._pool = self._new_pool()
+            raise NotAnArticle("extract_crashed", url) from exc
+        except Exception as exc:  # a bug in extraction must cost one page, not the crawl
+            logger.exception("extraction failed on %s", url)
+            raise NotAnArticle("extract_error", f"{type(exc).__name__}: {exc}") from exc
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

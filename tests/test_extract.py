@@ -1,0 +1,450 @@
+"""Extraction: golden pages of the fixture site, dates, non-HTML bodies, trafilatura fallback."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+import trafilatura
+
+from archive.article import Article, CommentThread, Link, Listing, NotAnArticle
+from crawler import extract
+from crawler.extract import clean_author, clean_title, parse_date, parse_page
+from crawler.sites import POLICE_ORACLE
+
+GOLDEN = Path(__file__).parent / "golden"
+CASES = sorted(p.stem for p in GOLDEN.glob("*.json"))
+ARTICLES = [
+    name for name in CASES if json.loads((GOLDEN / f"{name}.json").read_text())["kind"] == "article"
+]
+
+
+def load(name: str) -> tuple[dict, bytes]:
+    case = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
+    return case, (GOLDEN / f"{name}.html").read_bytes()
+
+
+def parse_case(name: str):
+    case, body = load(name)
+    return case, parse_page(case["url"], body, content_type=case["content_type"])
+
+
+def ws(text: str) -> str:
+    """Whitespace-normalised text, blank-line block separators kept."""
+    return "\n\n".join(" ".join(block.split()) for block in text.split("\n\n"))
+
+
+def links(page) -> list[list[str]]:
+    return [[link.to_url, link.section, link.anchor] for link in page.links]
+
+
+def test_golden_set_is_complete():
+    assert len(CASES) >= 14
+    kinds = {json.loads((GOLDEN / f"{n}.json").read_text())["kind"] for n in CASES}
+    assert kinds == {"article", "comments", "listing"}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden(name):
+    case, page = parse_case(name)
+    expected = case["expected"]
+    if case["kind"] == "article":
+        assert isinstance(page, Article)
+        for field in (
+            "url",
+            "title",
+            "author",
+            "published",
+            "standfirst",
+            "category",
+            "paywalled",
+            "comment_count",
+            "site",
+            "extractor",
+        ):
+            assert getattr(page, field) == expected[field], field
+        assert ws(page.text) == ws(expected["text"])
+        assert page.text == expected["text"]  # exact, too: our output is normalised
+        assert page.fetched_url == case["url"]
+    elif case["kind"] == "comments":
+        assert isinstance(page, CommentThread)
+        assert page.article_url == expected["article_url"]
+        assert [[c.author, c.posted, c.text] for c in page.comments] == expected["comments"]
+        assert page.fetched_url == case["url"]
+    else:
+        assert isinstance(page, Listing)
+        assert page.url == expected["url"]
+    assert links(page) == expected["links"]
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_no_boilerplate_in_text(name):
+    case, page = parse_case(name)
+    leaks = [s for s in case["boilerplate"] if s in page.text or s in page.standfirst]
+    assert not leaks
+    assert "Police Oracle" not in page.title and "|" not in page.title
+    assert page.author not in ("By", "Police Oracle") and not page.author.startswith("By ")
+
+
+def test_link_sections_and_targets_are_canonical_and_followable():
+    from crawler.urls import canonical_url, followable
+
+    for name in CASES:
+        _, page = parse_case(name)
+        targets = [link.to_url for link in page.links]
+        assert len(targets) == len(set(targets)), name
+        for link in page.links:
+            assert link.to_url == canonical_url(link.to_url) and followable(link.to_url)
+
+
+def test_profile_path_never_calls_trafilatura(monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("trafilatura called on a profile page")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", boom)
+    for name in CASES:
+        parse_case(name)
+
+
+def test_records_pickle():
+    for name in CASES:
+        _, page = parse_case(name)
+        assert pickle.loads(pickle.dumps(page)) == page
+    assert pickle.loads(pickle.dumps(parse_page)) is parse_page
+
+
+# --- decoding
+
+
+def test_meta_declared_windows_1252():
+    case, page = parse_case("table_cp1252")
+    assert page.title == "Chief’s “zero tolerance” pledge costs £2m"
+    assert page.author == "Renée Dubois"
+    assert "£2.1m – more" in page.text and "café" in page.standfirst
+
+
+def test_latin1_header_decodes_as_cp1252():
+    case, body = load("table_cp1252")
+    page = parse_page(case["url"], body, content_type="text/html; charset=ISO-8859-1")
+    assert page.title == case["expected"]["title"]
+    assert page.text == case["expected"]["text"]
+
+
+def test_utf8_body_without_any_declaration():
+    case, body = load("modern_article")
+    body = body.replace(b'<meta charset="utf-8">', b"")
+    page = parse_page(case["url"], body, content_type=None)
+    assert page.text == case["expected"]["text"]
+
+
+# --- not articles
+
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
+URL = "http://www.policeoracle.localhost/news/article.cfm?id=1"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        (PDF, "application/pdf", "not_html"),
+        (PDF, None, "not_html"),
+        (PDF, "text/html", "not_html"),  # a server that lies
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "image/png", "not_html"),
+        (b'{"a": 1}', "application/json", "not_html"),
+        (b"just some words, no markup", None, "not_html"),
+        (b"", "text/html", "empty_body"),
+        (b"   \r\n\t ", None, "empty_body"),
+        (b"<html><body></body></html>", "text/html", "no_text"),
+        (b"<html><head><title>Police Oracle</title></head><body>\n</body></html>", None, "no_text"),
+    ],
+)
+def test_not_an_article(body, content_type, reason):
+    with pytest.raises(NotAnArticle) as info:
+        parse_page(URL, body, content_type=content_type)
+    assert info.value.reason == reason
+
+
+def test_unknown_page_of_a_profile_site():
+    body = b"<html><body><h1>Jobs</h1><p>Detective Constable, Anyshire.</p></body></html>"
+    with pytest.raises(NotAnArticle) as info:
+        parse_page("http://www.policeoracle.localhost/jobs/view.cfm?id=3", body)
+    assert info.value.reason == "unknown_layout"
+
+
+# --- the trafilatura fallback
+
+BLOG = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Why sergeants matter | The Beat Blog</title>
+<meta property="og:site_name" content="The Beat Blog">
+<meta property="og:title" content="Why sergeants matter | The Beat Blog">
+<meta name="author" content="editor@beat.example">
+<meta property="article:published_time" content="2021-03-04T10:30:00+00:00">
+<link rel="canonical" href="http://blog.example.localhost/post/1?utm_source=feed">
+</head><body>
+<header><a href="/">The Beat Blog</a><nav><a href="/">Home</a> <a href="/about">About</a>
+<a href="/post/2">Next post</a></nav></header>
+<div class="cookie">We use cookies. <a href="/cookies">OK</a></div>
+<main><article>
+<h1>Why sergeants matter</h1>
+<p class="byline">By Sam Writer</p>
+<p>Sergeants are the backbone of neighbourhood policing, and have been for a very long time in
+every force across the country, whatever the structure charts say.</p>
+<p>They supervise constables, manage incidents and make hundreds of decisions every shift, most
+of which nobody ever sees, counts or records anywhere.</p>
+<ul><li>They supervise response teams on every shift.</li>
+<li>They review every arrest before it goes to charge.</li></ul>
+<p>Cutting their numbers has consequences that take years to show, and by then the experience
+has gone for good and cannot be bought back.</p>
+</article></main>
+<footer><p>Copyright 2021 The Beat Blog. All rights reserved.</p></footer>
+</body></html>
+"""
+BLOG_URL = "http://blog.example.localhost/post/1"
+
+
+def test_generic_page_goes_to_trafilatura():
+    page = parse_page(BLOG_URL, BLOG.encode(), content_type="text/html")
+    assert isinstance(page, Article)
+    assert page.extractor == "trafilatura"
+    assert page.site == "blog.example.localhost"
+    assert page.url == BLOG_URL  # canonical link on the same host, tracking parameter dropped
+    assert page.title == "Why sergeants matter"  # " | The Beat Blog" cut
+    assert page.author == "Sam Writer"  # not the e-mail address of the meta tag
+    assert page.published == "2021-03-04T10:30:00+00:00"
+    assert page.text.startswith("Sergeants are the backbone")
+    assert "They review every arrest before it goes to charge." in page.text.split("\n\n")
+    assert page.text.endswith("cannot be bought back.")
+    for furniture in ("cookies", "Copyright", "Next post", "About", "By Sam Writer"):
+        assert furniture not in page.text
+    assert page.links == ()  # pages of sites without a profile are not followed
+    assert page.comment_count is None and not page.paywalled
+
+
+def test_huge_page_without_a_layout_is_refused_not_extracted_for_seconds():
+    row = b"<tr><td>Force area</td><td>Burglary</td><td>1234</td><td>Robbery</td></tr>\n"
+    body = b"<html><body><table>" + row * (4_100_000 // len(row)) + b"</table></body></html>"
+    start = time.perf_counter()
+    with pytest.raises(NotAnArticle) as info:
+        parse_page(BLOG_URL, body, content_type="text/html")
+    assert info.value.reason == "too_large"
+    assert time.perf_counter() - start < 2
+
+
+def test_profile_page_of_an_unknown_layout_goes_to_trafilatura():
+    url = "http://www.policeoracle.localhost/news/article.cfm?id=77"
+    page = parse_page(url, BLOG.replace("The Beat Blog", "Police Oracle").encode())
+    assert page.extractor == "trafilatura" and page.site == "policeoracle"
+    assert page.url == url  # the canonical link names another site: not used
+    assert page.title == "Why sergeants matter"
+
+
+def test_table_layout_plain_trafilatura_vs_profile():
+    """What trafilatura alone makes of the old table layout, and what the profile gets right."""
+    case, body = load("table_article")
+    html = body.decode("utf-8")
+    expected = case["expected"]
+
+    # with the fallback's precision settings (tables excluded) it finds no text at all
+    assert (
+        trafilatura.bare_extraction(
+            html,
+            url=case["url"],
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=True,
+        )
+        is None
+    )
+    # with its defaults it reads the layout table as text
+    plain = trafilatura.bare_extraction(html, url=case["url"], with_metadata=True)
+    assert plain.title == "Police Oracle"  # the site name: the <title> is all it has
+    assert plain.author is None  # "Author: Mike Carter" is in the dateline only
+    assert plain.date == "2010-08-12"  # the date but not the time
+    for leak in (
+        "View Comments 3",
+        "Leave a Comment",
+        "In Other News",
+        "Email this article",
+        "Latest Jobs",
+        "Date - 12/08/2010",
+        "Author: Mike Carter",
+    ):
+        assert leak in plain.text
+    assert "\u2022 cell checks were not recorded" in plain.text  # bullets glued into the text
+
+    ours = parse_page(case["url"], body, content_type="text/html")
+    assert ours.title == expected["title"] == "Force fined after custody suite failings"
+    assert ours.author == "Mike Carter"
+    assert ours.published == "2010-08-12T17:04:00"
+    assert ours.text == expected["text"]
+    assert "cell checks were not recorded" in ours.text.split("\n\n")
+
+
+def test_modern_layout_plain_trafilatura_keeps_the_title_suffix_out_but_not_the_byline():
+    case, body = load("modern_article")
+    plain = trafilatura.bare_extraction(body.decode(), url=case["url"], with_metadata=True)
+    ours = parse_page(case["url"], body)
+    assert ours.title == case["expected"]["title"]
+    assert ours.text == case["expected"]["text"]
+    assert plain.text != ours.text  # headline/byline/tools are not ours to keep
+
+
+# --- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12/08/20 @ 17:04", "2020-08-12T17:04:00"),
+        ("12/08/2020 @ 17:04", "2020-08-12T17:04:00"),
+        ("12/08/2010 @ 17:04", "2010-08-12T17:04:00"),
+        ("Date - 02/03/2009 @ 08:15 | Author: Jo", "2009-03-02T08:15:00"),
+        ("(14/08/20 @ 22:41)", "2020-08-14T22:41:00"),
+        ("12/08/2020", "2020-08-12"),
+        ("1/2/99", "1999-02-01"),
+        ("12.08.2020 17:04", "2020-08-12T17:04:00"),
+        ("28th September 2022", "2022-09-28"),
+        ("Wednesday 28th September 2022 at 5:04pm", "2022-09-28T17:04:00"),
+        ("1 Sept 2021", "2021-09-01"),
+        ("September 28, 2022", "2022-09-28"),
+        ("2020-08-12T17:04:00+01:00", "2020-08-12T17:04:00+01:00"),
+        ("2020-08-12T17:04:00Z", "2020-08-12T17:04:00+00:00"),
+        ("2020-08-12T17:04:00.123-0500", "2020-08-12T17:04:00-05:00"),
+        ("2020-08-12T17:04", "2020-08-12T17:04:00"),
+        ("2020-08-12 17:04:59", "2020-08-12T17:04:59"),
+        ("2020-08-12", "2020-08-12"),
+        ("Wed, 12 Aug 2020 17:04:00 +0100", "2020-08-12T17:04:00+01:00"),
+        ("posted 31/12/2019, edited 2020-01-02", "2019-12-31"),
+        ("", None),
+        (None, None),
+        ("garbage", None),
+        ("View Comments 3", None),
+        ("31/02/2020", None),
+        ("12/13/2020", None),  # no 13th month, day first
+        ("99/99/99", None),
+        ("2020-13-45", None),
+        ("12/08/2020 @ 25:04", None),  # an impossible time: no date rather than half of one
+    ],
+)
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_parse_date_month_first():
+    assert parse_date("08/12/2020 17:04", day_first=False) == "2020-08-12T17:04:00"
+    assert parse_date("12/13/2020", day_first=False) == "2020-12-13"
+
+
+# --- cleaning
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Officer cleared | Police Oracle", "Officer cleared"),
+        ("Police Oracle - Officer cleared", "Officer cleared"),
+        ("Police Oracle", ""),
+        ("Officer cleared - a year on | Police Oracle", "Officer cleared - a year on"),
+        ("Officer cleared - a year on", "Officer cleared - a year on"),
+        ("  Officer\n cleared  ", "Officer cleared"),
+    ],
+)
+def test_clean_title(title, expected):
+    assert clean_title(title, ["Police Oracle", "policeoracle"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ("By Jane Smith", "Jane Smith"),
+        ("By", ""),
+        ("by: Jane Smith", "Jane Smith"),
+        ("Police Oracle", ""),
+        ("policeoracle", ""),
+        ("editor@policeoracle.example", ""),
+        ("Jane Smith (jane@example.com)", "Jane Smith"),
+        ("http://www.policeoracle.com", ""),
+        ("", ""),
+    ],
+)
+def test_clean_author(author, expected):
+    assert clean_author(author, ["Police Oracle", "policeoracle"]) == expected
+
+
+def test_layouts_are_data_on_the_profile():
+    names = [(layout.kind, layout.name) for layout in POLICE_ORACLE.layouts]
+    assert names == [
+        ("article", "modern"),
+        ("article", "table"),
+        ("comments", "comments"),
+        ("comments", "comments-table"),
+        ("listing", "listing"),
+    ]
+
+
+@pytest.mark.bench
+def test_speed():
+    """Profile pages well under 5 ms each; the trafilatura fallback for comparison."""
+    pages = [load(name) for name in CASES]
+    rounds = 50
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for case, body in pages:
+            parse_page(case["url"], body, content_type=case["content_type"])
+    per_page = (time.perf_counter() - start) / rounds / len(pages) * 1000
+    start = time.perf_counter()
+    for _ in range(rounds):
+        parse_page(BLOG_URL, BLOG.encode())
+    fallback = (time.perf_counter() - start) / rounds * 1000
+    print(f"profile: {per_page:.2f} ms/page, trafilatura: {fallback:.2f} ms/page")
+    assert per_page < 5
+
+
+def test_links_are_link_records():
+    _, page = parse_case("table_article")
+    assert all(isinstance(link, Link) for link in page.links)
+    assert extract.TRAFILATURA == "trafilatura"
+
+
+# --- robustness
+
+
+def test_comment_thread_without_back_link_uses_the_thread_id():
+    case, body = load("comments_table")
+    body = body.replace(b'class="comments-title"', b'class="title"')
+    page = parse_page(case["url"], body)
+    assert page.article_url == case["expected"]["article_url"]
+    assert [link.to_url for link in page.links] == [case["expected"]["article_url"]]
+    assert len(page.comments) == len(case["expected"]["comments"])
+
+
+def test_listing_without_a_known_layout():
+    body = b"""<html><body><a href="/news/article.cfm?id=5">Five</a>
+    <a href="/news/index.cfm?page=3">Older</a> <a href="/jobs/">Jobs</a>
+    <a href="/news/article.cfm?id=5&utm_source=x">Five again</a></body></html>"""
+    page = parse_page("http://www.policeoracle.localhost/news/index.cfm?page=2", body)
+    assert isinstance(page, Listing)
+    assert [[link.to_url, link.section, link.anchor] for link in page.links] == [
+        ["http://www.policeoracle.localhost/news/article.cfm?id=5", "listing", "Five"],
+        ["http://www.policeoracle.localhost/news/index.cfm?page=3", "pagination", "Older"],
+    ]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_truncated_and_corrupted_pages_never_crash(name):
+    case, body = load(name)
+    step = max(1, len(body) // 25)
+    for cut in range(0, len(body), step):
+        for variant in (body[:cut], body[cut:], body[:cut] + b"\x00\xff<\x81>&#;" + body[cut:]):
+            try:
+                page = parse_page(case["url"], variant, content_type=case["content_type"])
+            except NotAnArticle as exc:
+                assert exc.reason in ("empty_body", "not_html", "no_text", "unknown_layout")
+            else:
+                assert isinstance(page, Article | CommentThread | Listing)

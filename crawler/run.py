@@ -35,7 +35,8 @@ def crawl_settings(
 
 def run_crawl(seeds: list[str], settings: Settings) -> dict[str, Any]:
     """Crawl from `seeds` into the archive named by ARCHIVE_DB; returns the crawl's stats."""
-    process = AsyncCrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours is below
+    process = AsyncCrawlerProcess(settings)
     handler = RichHandler(console=CONSOLE, show_path=False, markup=False, rich_tracebacks=False)
     handler.setLevel(settings.get("LOG_LEVEL"))
     logging.getLogger().addHandler(handler)

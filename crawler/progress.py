@@ -27,12 +27,12 @@ def progress_line(stats: dict, elapsed: float) -> str:
     pages = stats.get("response_received_count", 0)
     rate = pages / elapsed * 60 if elapsed > 0 else 0.0
     return (
-        f"pages {pages}  articles new {stats.get('archive/articles/new', 0)}"
+        f"pages {pages} | articles new {stats.get('archive/articles/new', 0)}"
         f" updated {stats.get('archive/articles/updated', 0)}"
-        f" unchanged {stats.get('archive/articles/unchanged', 0)}"
-        f"  comments {stats.get('archive/comments/new', 0)}"
-        f"  failures {stats.get('archive/fetches/failed', 0)}"
-        f"  {rate:.0f} pages/min"
+        f" same {stats.get('archive/articles/unchanged', 0)}"
+        f" | comments {stats.get('archive/comments/new', 0)}"
+        f" | failed {stats.get('archive/fetches/failed', 0)}"
+        f" | {rate:.0f}/min"
     )
 
 

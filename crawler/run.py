@@ -21,13 +21,18 @@ from crawler.spiders.police_news import PoliceNewsSpider
 def crawl_settings(
     *, db: str, max_pages: int = 0, overrides: dict[str, str] | None = None, progress: bool = False
 ) -> Settings:
-    """The project settings with the command line's choices on top, as `scrapy crawl -s` does."""
+    """The project settings with the command line's choices on top, as `scrapy crawl -s` does.
+
+    The log shows warnings and errors only (`-s LOG_LEVEL=INFO` for more, `-s LOG_FILE=PATH` to
+    write it to a file); the summary printed at the end says the rest.
+    """
     settings = get_project_settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ARCHIVE_DB", db, priority="cmdline")
     if max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
     settings.set("PROGRESS_ENABLED", progress, priority="cmdline")
+    settings.set("LOG_LEVEL", "WARNING", priority="cmdline")  # the summary says the rest
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -37,7 +42,12 @@ def run_crawl(seeds: list[str], settings: Settings) -> dict[str, Any]:
     """Crawl from `seeds` into the archive named by ARCHIVE_DB; returns the crawl's stats."""
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours is below
     process = AsyncCrawlerProcess(settings)
-    handler = RichHandler(console=CONSOLE, show_path=False, markup=False, rich_tracebacks=False)
+    handler: logging.Handler
+    if settings.get("LOG_FILE"):
+        handler = logging.FileHandler(settings.get("LOG_FILE"), encoding="utf-8")
+        handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT")))
+    else:
+        handler = RichHandler(console=CONSOLE, show_path=False, markup=False)
     handler.setLevel(settings.get("LOG_LEVEL"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(settings.get("LOG_LEVEL"))

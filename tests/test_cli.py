@@ -105,3 +105,35 @@ def test_help(args):
     result = run(*args)
     assert result.exit_code == 0
     assert "Usage: " in result.output
+
+
+def test_progress_line_counts():
+    from crawler.progress import progress_line
+
+    stats = {
+        "response_received_count": 120,
+        "archive/articles/new": 50,
+        "archive/articles/updated": 2,
+        "archive/comments/new": 7,
+        "archive/fetches/failed": 3,
+    }
+    line = progress_line(stats, elapsed=60.0)
+    assert line == (
+        "pages 120 | articles new 50 updated 2 same 0 | comments 7 | failed 3 | 120/min"
+    )
+    assert len(line) < 80  # one terminal line
+
+
+def test_summary_lists_failures_by_reason():
+    from archive.cli import summary
+
+    stats = {
+        "archive/crawl_id": 4,
+        "finish_reason": "finished",
+        "response_received_count": 10,
+        "archive/reasons/http_404": 2,
+        "archive/reasons/timeout": 5,
+    }
+    text = summary(stats, "x.db")
+    assert text.splitlines()[0] == "Crawl 4 finished (finished) into x.db"
+    assert text.index("timeout") < text.index("http_404")  # most frequent first

@@ -99,7 +99,9 @@ def _paragraph(a: FixtureArticle, i: int, para: str) -> str:
     words = para.split(" ")
     cut = max(1, len(words) // 2)
     head, linked, tail = " ".join(words[:cut]), words[cut], " ".join(words[cut + 1 :])
-    link = f'<a href="https://www.gov.uk/government/publications/report-{a.id}">{escape(linked)}</a>'
+    link = (
+        f'<a href="https://www.gov.uk/government/publications/report-{a.id}">{escape(linked)}</a>'
+    )
     return f"{escape(head)} {link} {escape(tail)}".rstrip()
 
 
@@ -151,7 +153,7 @@ def render_modern(a: FixtureArticle, *, base: str, touch: bool = False) -> str:
     body = "\n".join(b if b.startswith("<ul>") else f"<p>{b}</p>" for b in blocks)
     byline = (
         f'<p class="byline">By <a class="author" href="/news/index.cfm?author={a.id % 7}">'
-        f'{escape(a.author)}</a></p>'
+        f"{escape(a.author)}</a></p>"
         if a.author
         else ""
     )
@@ -196,7 +198,7 @@ def render_modern(a: FixtureArticle, *, base: str, touch: bool = False) -> str:
 <script type="application/ld+json">{jsonld}</script>
 <link rel="stylesheet" href="/css/site.css">
 </head>
-<body class="{'touch' if touch else 'desktop'}">
+<body class="{"touch" if touch else "desktop"}">
 <div class="outage-banner" role="alert">{OUTAGE}</div>
 <div id="cookie-notice" class="cookie-notice"><p>{COOKIES}</p>
 <a href="/cookies.cfm">Find out more</a> <button type="button">Accept</button></div>
@@ -313,7 +315,9 @@ def render_comments(a: FixtureArticle, *, base: str) -> str:
             f'<div class="comment-text"><p>{escape(c.text)}</p></div></div>'
             for c in a.comments
         )
-        thread = f'<section class="comments"><h2>Comments ({len(a.comments)})</h2>\n{items}\n</section>'
+        thread = (
+            f'<section class="comments"><h2>Comments ({len(a.comments)})</h2>\n{items}\n</section>'
+        )
     else:
         items = "\n".join(
             f"<b>{escape(c.author)}</b> ({_dmy(c.posted, long_year=False)})<br>\n"

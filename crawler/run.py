@@ -12,7 +12,6 @@ from typing import Any
 from rich.logging import RichHandler
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
-from scrapy.utils.project import get_project_settings
 
 from crawler.progress import CONSOLE
 from crawler.spiders.police_news import PoliceNewsSpider
@@ -26,7 +25,7 @@ def crawl_settings(
     The log shows warnings and errors only (`-s LOG_LEVEL=INFO` for more, `-s LOG_FILE=PATH` to
     write it to a file); the summary printed at the end says the rest.
     """
-    settings = get_project_settings()
+    settings = Settings()  # this project's settings, whatever Scrapy project the cwd is in
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ARCHIVE_DB", db, priority="cmdline")
     if max_pages:

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 def _warm_up() -> None:
     """Import the extraction stack once per worker, not on its first page."""
+    # Ctrl-C is the crawler's to handle: it shuts the pool down after the pages in hand
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import crawler.extract  # noqa: F401
 
 

@@ -50,7 +50,7 @@ def test_demo_crawls_the_sample_site_and_serve_publishes_it(tmp_path):
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "police-archive"), "serve", str(db), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         rows = get_json(f"http://127.0.0.1:{port}/demo/articles.json?_shape=array&_size=max")

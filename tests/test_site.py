@@ -476,5 +476,6 @@ def test_main_module_serves(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+        proc.stdout.close()
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     assert [(r["host"], r["path"], r["status"]) for r in lines] == [(WWW, "/news/index.cfm", 200)]

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -116,6 +116,15 @@ def read_pss_kib(pid: int) -> int:
     return 0
 
 
+def read_cmdline(pid: int, limit: int = 160) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            raw = f.read()
+    except OSError:
+        return ""
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:limit]
+
+
 class TreeSampler:
     """Samples the processes descended from this one, minus `exclude` (the fixture server)."""
 
@@ -123,6 +132,7 @@ class TreeSampler:
         self.me = os.getpid()
         self.exclude = exclude
         self.cpu_ticks: dict[tuple[int, int], int] = {}  # last seen, per process
+        self.names: dict[tuple[int, int], str] = {}  # command line, per process
         self.peak_rss = 0
         self.peak_pss = 0
         self.max_procs = 0
@@ -145,7 +155,10 @@ class TreeSampler:
                     todo.append(st.pid)
         rss = pss = 0
         for st in members:
-            self.cpu_ticks[(st.pid, st.start)] = st.cpu_ticks
+            key = (st.pid, st.start)
+            self.cpu_ticks[key] = st.cpu_ticks
+            if key not in self.names:
+                self.names[key] = read_cmdline(st.pid)
             if st.state != "Z":
                 rss += st.rss_pages * PAGE_SIZE
                 pss += read_pss_kib(st.pid) * 1024
@@ -158,6 +171,13 @@ class TreeSampler:
     @property
     def cpu_s(self) -> float:
         return sum(self.cpu_ticks.values()) / CLOCK_TICKS
+
+    def by_process(self) -> list[dict]:
+        """Sampled CPU per process of the tree, in order of appearance."""
+        return [
+            {"pid": pid, "cmd": self.names.get((pid, start), ""), "cpu_s": ticks / CLOCK_TICKS}
+            for (pid, start), ticks in self.cpu_ticks.items()
+        ]
 
 
 # --- one measured subprocess ----------------------------------------------------------------
@@ -179,6 +199,7 @@ class Measured:
     max_processes: int
     orphans_reaped: int
     samples: int
+    cpu_by_process: list[dict]  # sampled, per process: {pid, cmd, cpu_s}
 
 
 def _cpu(ru: resource.struct_rusage) -> float:
@@ -273,6 +294,7 @@ def measure(
         max_processes=sampler.max_procs,
         orphans_reaped=orphans,
         samples=sampler.samples,
+        cpu_by_process=sampler.by_process(),
     )
 
 
@@ -346,11 +368,12 @@ def _tool(name: str, module_args: list[str]) -> list[str]:
     return [str(path)] if path.exists() else [sys.executable, *module_args]
 
 
-def ours_command(seeds: list[str]) -> list[str]:
+def ours_command(seeds: list[str], extra: list[str] = ()) -> list[str]:
+    """`police-archive crawl`; `extra` are NAME=VALUE settings for experiments (--ours-set)."""
     cli = _tool("police-archive", ["-c", "from archive.cli import main; main()"])
     return [
         *cli, "crawl", *seeds, "--db", "ours.db", *POLITENESS,
-        "--no-progress", "-s", "LOG_LEVEL=WARNING",
+        "--no-progress", "-s", "LOG_LEVEL=WARNING", *(a for e in extra for a in ("-s", e)),
     ]  # fmt: skip
 
 
@@ -398,8 +421,9 @@ def count_baseline(run_dir: Path) -> dict:
 
 
 CRAWLERS = {
-    "ours": (ours_command, count_ours),
-    "baseline": (baseline_command, count_baseline),
+    # name: (command from the seeds and the benchmark's arguments, counting of its output)
+    "ours": (lambda seeds, args: ours_command(seeds, args.ours_set), count_ours),
+    "baseline": (lambda seeds, args: baseline_command(seeds), count_baseline),
 }
 
 
@@ -411,7 +435,7 @@ def run_once(name: str, index: int, args: argparse.Namespace, work: Path) -> dic
         command, count = CRAWLERS[name]
         seeds = server.info["seeds"]
         measured = measure(
-            command(seeds),
+            command(seeds, args),
             cwd=run_dir,
             env=loopback_env(server.info["proxy_url"]),
             out_dir=run_dir,
@@ -531,6 +555,8 @@ def print_report(runs: list[dict], summary: dict, args: argparse.Namespace) -> N
         )
     n = max(summary["ours"]["runs"], summary["baseline"]["runs"])
     print()
+    if args.ours_set:
+        print(f"Our crawler ran with extra settings: {' '.join(args.ours_set)}")
     print(
         f"Fixture site: {args.articles} articles, {summary['expected_articles']} reachable, "
         f"no hazards; {os.cpu_count()} CPUs; medians of {n} run(s) each"
@@ -552,6 +578,9 @@ def print_report(runs: list[dict], summary: dict, args: argparse.Namespace) -> N
             f"  target {label:<16} ours/baseline {_fmt('{:.3f}', t['ratio']):>6} "
             f"<= {t['target']:.3f}  {verdict}"
         )
+    errors = [r["spider_errors"] for r in runs if r.get("spider_errors")]
+    if errors:
+        print(f"  baseline spider errors per run (tracebacks in its log): {errors}")
     if not summary["ours_complete"]:
         print("  WARNING: our crawler archived fewer articles than the site's reachable ones")
     if not summary["all_runs_ok"]:
@@ -571,6 +600,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="write the figures here")
     parser.add_argument("--keep", metavar="DIR", help="keep each run's files in DIR")
     parser.add_argument("--no-warm-up", dest="warm_up", action="store_false")
+    parser.add_argument(
+        "--ours-set",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="an extra Scrapy setting for our crawler (experiments; repeatable)",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
 
@@ -607,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
                 "cpus": os.cpu_count(),
                 "subreaper": subreaper,
                 "python": sys.version.split()[0],
-                "ours_command": ours_command(["SEED..."]),
+                "ours_command": ours_command(["SEED..."], args.ours_set),
                 "baseline_command": baseline_command(["http://www.policeoracle.localhost/"]),
             },
             "runs": runs,

@@ -20,7 +20,7 @@ Other subdomains of a profile's domain (``jobs.``, ``shop.``) are not the news s
 get the generic treatment only, and are never followed.
 
 URLs that are not http(s) are returned stripped but otherwise unchanged. A malformed http(s)
-URL (a bad port, an unbalanced IPv6 bracket) raises ValueError.
+URL (a bad port, an unbalanced IPv6 bracket) raises ValueError (`canonical_url_or_none`: None).
 """
 
 from __future__ import annotations
@@ -202,6 +202,14 @@ def canonical_url(url: str, profiles: Profiles = PROFILES) -> str:
     """The one URL of the page `url` names (see the module docstring)."""
     parsed = _parse(url, profiles)
     return url.strip() if parsed is None else parsed.url
+
+
+def canonical_url_or_none(url: str, profiles: Profiles = PROFILES) -> str | None:
+    """`canonical_url`, or None for a URL it cannot read (a bad port, a malformed host)."""
+    try:
+        return canonical_url(url, profiles)
+    except ValueError:
+        return None
 
 
 def page_kind(url: str, profiles: Profiles = PROFILES) -> str | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -11,8 +13,11 @@ import pytest
 import trafilatura
 
 from archive.article import Article, CommentThread, Link, Listing, NotAnArticle
-from crawler import extract
-from crawler.extract import clean_author, clean_title, parse_date, parse_page
+from crawler import generic
+from crawler.dates import parse_date
+from crawler.extract import parse_page
+from crawler.metadata import clean_author, clean_title
+from crawler.pagetext import decode_html
 from crawler.sites import POLICE_ORACLE
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -107,6 +112,25 @@ def test_profile_path_never_calls_trafilatura(monkeypatch):
     monkeypatch.setattr(trafilatura, "bare_extraction", boom)
     for name in CASES:
         parse_case(name)
+
+
+def test_profile_path_never_imports_the_fallback():
+    """crawler/generic.py (trafilatura, readability) is imported only when the fallback runs."""
+    code = """
+import json, sys
+from pathlib import Path
+from crawler.extract import parse_page
+for case in sorted(Path("tests/golden").glob("*.json")):
+    data = json.loads(case.read_text(encoding="utf-8"))
+    body = case.with_suffix(".html").read_bytes()
+    parse_page(data["url"], body, content_type=data["content_type"])
+print(sorted(m for m in ("crawler.generic", "trafilatura", "readability") if m in sys.modules))
+"""
+    root = Path(__file__).parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_records_pickle():
@@ -409,7 +433,7 @@ def test_speed():
 def test_links_are_link_records():
     _, page = parse_case("table_article")
     assert all(isinstance(link, Link) for link in page.links)
-    assert extract.TRAFILATURA == "trafilatura"
+    assert generic.TRAFILATURA == "trafilatura"
 
 
 # --- robustness
@@ -448,3 +472,164 @@ def test_truncated_and_corrupted_pages_never_crash(name):
                 assert exc.reason in ("empty_body", "not_html", "no_text", "unknown_layout")
             else:
                 assert isinstance(page, Article | CommentThread | Listing)
+
+
+# --- the generic fallback: the second opinion and metadata of sites without a profile
+
+UK_PAGE = """<html lang="en-GB"><head><title>{title}</title>
+<meta property="og:site_name" content="Anyshire Gazette"></head><body>
+<header><a href="/">Anyshire Gazette</a></header>
+<nav class="date-picker"><a href="/archive/2019">2019</a></nav>
+<article><h1>Station to close</h1>
+<div class="byline">By {author}</div><div class="article-date">{date}</div>
+{paragraphs}</article></body></html>"""
+PARAGRAPHS = "".join(
+    f"<p>Paragraph {i}: the county force confirmed that the station on the high street will "
+    f"close next spring, after a review of the estate and of how people report crime.</p>"
+    for i in range(5)
+)
+UK_URL = "https://www.anyshire-gazette.co.uk/news/station-to-close"
+
+
+def uk_page(date="12/08/2020 @ 17:04", author="Reporter", title="Station to close", **fmt):
+    html = UK_PAGE.format(title=title, author=author, date=date, paragraphs=PARAGRAPHS, **fmt)
+    return parse_page(UK_URL, html.encode())
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ("12/08/20", "2020-08-12"),
+        ("12/08/2020 @ 17:04", "2020-08-12T17:04:00"),
+        ("Published 05/06/2019, 09:30", "2019-06-05T09:30:00"),
+        ("28th September 2022", "2022-09-28"),
+        ("Wednesday 28th September 2022 at 5:04pm", "2022-09-28T17:04:00"),
+    ],
+)
+def test_generic_uk_page_dates_are_day_first(shown, expected):
+    page = uk_page(date=shown)
+    assert page.extractor in ("trafilatura", "readability")
+    assert page.published == expected  # day first, with the time the page shows
+
+
+def test_generic_page_in_us_english_reads_numeric_dates_month_first():
+    html = UK_PAGE.replace('lang="en-GB"', 'lang="en-US"').format(
+        title="t", author="Sam Writer", date="05/06/2019", paragraphs=PARAGRAPHS
+    )
+    assert parse_page(UK_URL, html.encode()).published == "2019-05-06"
+
+
+def test_placeholder_meta_dates_are_skipped():
+    html = UK_PAGE.format(title="t", author="x", date="28th September 2022", paragraphs=PARAGRAPHS)
+    html = html.replace(
+        "</head>", '<meta property="article:published_time" content="0001-01-01T00:00:00Z"></head>'
+    )
+    assert parse_page(UK_URL, html.encode()).published == "2022-09-28"
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("Reporter", ""),
+        ("Staff Reporter", ""),
+        ("jo.bloggs@anyshire-gazette.co.uk", ""),
+        ("Anyshire Gazette", ""),
+        ("Jo Bloggs, Crime Reporter", "Jo Bloggs"),
+        ("Sam Writer", "Sam Writer"),
+    ],
+)
+def test_generic_page_authors(byline, expected):
+    assert uk_page(author=byline).author == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Station to close | Anyshire Gazette", "Station to close"),
+        ("Station to close - Anyshire News and Sport", "Station to close"),  # the <h1> says
+        ("Opinion | Station to close", "Station to close"),
+        ("Station to close", "Station to close"),
+    ],
+)
+def test_generic_page_titles_lose_the_site_name(title, expected):
+    assert uk_page(title=title).title == expected
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ("Reporter", ""),
+        ("By Reporter", ""),
+        ("Staff writer", ""),
+        ("News desk", ""),
+        ("Telegraph Sport staff", ""),
+        ("Phil Helsel is a reporter", "Phil Helsel"),
+        ("Tom Gillespie News reporter", "Tom Gillespie"),
+        ("Jo Bloggs - Political Editor", "Jo Bloggs"),
+        ("Analysis by Chris Cillizza", "Chris Cillizza"),
+        ("Carrie Arnold November 15, 2019", "Carrie Arnold"),
+        ("AP Sports Writer", ""),
+        ("Sam Writer", "Sam Writer"),  # a surname, not a job
+        ("Mary Ann Editor", "Mary Ann Editor"),
+        ("Rachael Link, MS, RD", "Rachael Link, MS, RD"),
+    ],
+)
+def test_clean_author_drops_jobs_and_groups(author, expected):
+    assert clean_author(author, ["Police Oracle"]) == expected
+
+
+def test_clean_title_cuts_to_the_headline():
+    assert clean_title("Opinion | Big story", [], headline="Big story") == "Big story"
+    assert clean_title("Big story - Auto News", [], headline="Big story") == "Big story"
+    assert clean_title("Big story - Auto News", []) == "Big story - Auto News"  # no <h1>: kept
+    assert clean_title("A - B - C", [], headline="A - B") == "A - B"
+    assert clean_title("Big story", [], headline="Other") == "Big story"
+    # a short <h1> (a section name, a logo) never takes the place of a longer title
+    assert clean_title("News | Station to close next spring", [], headline="News") == (
+        "News | Station to close next spring"
+    )
+
+
+def test_second_opinion_replaces_a_much_shorter_trafilatura_text(monkeypatch):
+    long = [f"Readability paragraph {i} " + "word " * 30 for i in range(6)]
+    monkeypatch.setattr(generic, "_readability_blocks", lambda html, url: long)
+    page = parse_page(BLOG_URL, BLOG.encode())  # trafilatura keeps about 90 words
+    assert page.extractor == "readability"
+    assert page.text.split("\n\n")[0].startswith("Readability paragraph 0")
+    assert page.title == "Why sergeants matter" and page.author == "Sam Writer"
+
+
+def test_second_opinion_of_similar_length_leaves_trafilatura_text(monkeypatch):
+    similar = ["Readability paragraph " + "word " * 100]
+    monkeypatch.setattr(generic, "_readability_blocks", lambda html, url: similar)
+    page = parse_page(BLOG_URL, BLOG.encode())
+    assert page.extractor == "trafilatura"
+    assert page.text.startswith("Sergeants are the backbone")
+
+
+def test_second_opinion_when_trafilatura_finds_nothing(monkeypatch):
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
+    page = parse_page(BLOG_URL, (BLOG.replace("</p>", " " + "more words " * 20 + "</p>")).encode())
+    assert page.extractor == "readability"
+    assert "They review every arrest before it goes to charge." in page.text.split("\n\n")
+    assert page.title == "Why sergeants matter"  # trafilatura's metadata alone
+    assert page.published == "2021-03-04T10:30:00+00:00"
+
+
+def test_readability_without_a_main_block_gives_no_opinion():
+    nav = "<html><body><nav><a href=/>Home</a></nav></body></html>"
+    assert generic._readability_blocks(nav, None) == []
+    assert generic._readability_blocks("<html><head><title>x</title></head></html>", None) == []
+    blocks = generic._readability_blocks(BLOG, BLOG_URL)
+    assert "They review every arrest before it goes to charge." in blocks
+
+
+def test_undeclared_windows_1252_body():
+    html = "<html><body><p>Chief\u2019s \u00a32m caf\u00e9 pledge</p></body></html>"
+    body = html.encode("cp1252")
+    assert "Chief\u2019s \u00a32m caf\u00e9" in decode_html(body, None)
+    assert "Chief\u2019s \u00a32m caf\u00e9" in decode_html(body, "text/html")
+    # a declared charset still wins over the guess
+    assert "\u00e2\u20ac" not in decode_html("\u2019".encode(), "text/html; charset=utf-8")

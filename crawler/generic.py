@@ -1,0 +1,293 @@
+"""The generic fallback: a page no profile layout reads -> Article. No Scrapy here.
+
+crawler/extract.py imports this module only when the fallback runs (an article of a site without a
+profile, of a profile layout that matches nothing, or whose layout yields no text), so the profile
+path never imports trafilatura or readability.
+
+1. The text (`article_body`): trafilatura with options chosen on real pages
+   (`_TRAFILATURA_OPTIONS`), and readability-lxml as a second opinion whose text is taken when it
+   holds at least twice as many words (`extractor` "trafilatura" or "readability"; the rule and
+   its measurements are at `_SECOND_OPINION_RATIO`, the figures in README.md). Pages of over 1
+   million characters get trafilatura's fast mode alone, pages of over 4 million are refused
+   (NotAnArticle("too_large")); no text at all is NotAnArticle("no_text").
+2. The metadata (`generic_article`), from trafilatura's document and the page's own
+   (crawler/metadata.py), cleaned: title without a " | Site" suffix or anything the <h1> does not
+   have; no "By", e-mail, job ("Reporter", "Staff writer"), group or site-name authors, and
+   only names the page shows; the headline and byline trafilatura keeps at the top of the text
+   taken off it; dates from the metadata, else the dateline read day first (with its time), else
+   htmldate's (`_generic_published`). Such an Article carries no links: pages of sites without a
+   profile are never followed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from readability import Document
+from readability.readability import Unparseable
+
+from archive.article import Article, NotAnArticle
+from crawler.dates import parse_date, plausible
+from crawler.metadata import PageMeta, ParsedPage, byline_name, clean_author, clean_title, squash
+from crawler.pagetext import HTML_PARSER, TextBlocks, clean_markup, first_text, node_text, norm
+
+__all__ = ["READABILITY", "TRAFILATURA", "article_body", "generic_article"]
+
+# trafilatura takes about 1.5 s a megabyte on table-heavy pages (its fallback extractors and the
+# extensive date search grow with the page): over `_FALLBACK_FAST_ABOVE` characters both are
+# skipped, and so is the readability second opinion (about 0.6 s a megabyte), over `_FALLBACK_MAX`
+# the page is refused as "too_large".
+_FALLBACK_FAST_ABOVE = 1_000_000
+_FALLBACK_MAX = 4_000_000
+
+# trafilatura's options, chosen deliberately and measured on the 181 real pages of the article
+# extraction benchmark (`python -m crawler.quality`: F1 of the body text). With everything below
+# our F1 is 0.974; each choice flipped alone:
+_TRAFILATURA_OPTIONS: dict[str, Any] = {
+    # reader comments are not the article. Plain trafilatura keeps them (0.953, 0.960 without);
+    # here precision mode and the second opinion already drop them (no change)
+    "include_comments": False,
+    # precision mode drops more of what surrounds the article (related links, share bars,
+    # teasers) for a little recall: without it 0.966, with favor_recall instead 0.965
+    "favor_precision": True,
+    # a table inside the article is article text (results, figures, a timetable): without 0.973
+    "include_tables": True,
+    # no `deduplicate`: its cache is process-wide and drops a page seen three times (a re-crawl,
+    # a touch. and a www. copy) as a duplicate of itself; a fresh cache per page (repeated
+    # paragraphs only) drops a few legitimate repeats: 0.974 -> 0.974 (-0.0002)
+    "deduplicate": False,
+}
+
+# The selection rule. readability-lxml finds the page's main block by another method (scoring
+# paragraphs and their containers by text length, commas and link density, where trafilatura
+# walks the tree and filters elements). When readability's block holds at least
+# `_SECOND_OPINION_RATIO` times as many words as trafilatura kept, trafilatura has lost part of
+# the article (a body split across containers it took for boilerplate) or kept the wrong block,
+# and readability's text is taken; below that trafilatura's (more precise) text stands. It
+# decides 4 of the 181 pages. Measured: without the second opinion 0.964; ratio 1.5: 0.973,
+# 1.8 to 2.0: 0.974, 3.0: 0.970 (on either half of the set alone, too, 1.8 to 2.0 is best); no
+# single page was looked at to choose it. `_SECOND_OPINION_MIN_WORDS`: a block shorter than a
+# paragraph or two is as likely a link list as an article and never replaces trafilatura's text
+# (no benchmark page is that short).
+_SECOND_OPINION_RATIO = 2.0
+_SECOND_OPINION_MIN_WORDS = 50
+
+TRAFILATURA = "trafilatura"
+READABILITY = "readability"
+
+
+def article_body(html_text: str, url: str | None = None) -> tuple[list[str], str, Any]:
+    """The article text blocks of a page without a profile, the extractor that found them
+    (TRAFILATURA or READABILITY) and trafilatura's document (metadata; None when it found no
+    text). [] when neither finds any text. This is the fallback path of `parse_page`."""
+    large = len(html_text) > _FALLBACK_FAST_ABOVE
+    document = trafilatura.bare_extraction(
+        html_text,
+        url=url,
+        fast=large,
+        with_metadata=True,
+        date_extraction_params={"original_date": True, "extensive_search": not large},
+        **_TRAFILATURA_OPTIONS,
+    )
+    blocks = _trafilatura_blocks(document.body) if document is not None else []
+    if large:
+        return blocks, TRAFILATURA, document
+    second = _readability_blocks(html_text, url)
+    words, second_words = _word_count(blocks), _word_count(second)
+    if second_words >= _SECOND_OPINION_MIN_WORDS and second_words >= _SECOND_OPINION_RATIO * words:
+        return second, READABILITY, document
+    return blocks, TRAFILATURA, document
+
+
+def _word_count(blocks: list[str]) -> int:
+    return sum(len(block.split()) for block in blocks)
+
+
+def _readability_blocks(html_text: str, url: str | None) -> list[str]:
+    """The text blocks of readability-lxml's main block; [] when it finds none."""
+    # readability logs its failures with a traceback at ERROR level: here they are an expected
+    # outcome (no second opinion), not an error to show on the terminal
+    logging.getLogger("readability.readability").disabled = True
+    try:
+        summary = Document(clean_markup(html_text), url=url).summary(html_partial=True)
+    except (Unparseable, etree.LxmlError, ValueError, RecursionError):
+        return []  # a second opinion only: trafilatura's answer stands
+    # readability answers with the whole <body> (or document) when it finds no main block, and
+    # with a <div> holding the block when it finds one
+    if not summary.lstrip().startswith("<div"):
+        return []
+    try:
+        root = lxml.html.document_fromstring(summary, parser=HTML_PARSER)
+    except (etree.LxmlError, ValueError):
+        return []
+    collector = TextBlocks()
+    collector.walk(root, tail=False)
+    return collector.result()
+
+
+def generic_article(page: ParsedPage, html_text: str) -> Article:
+    """The article of a page no profile layout reads; raises NotAnArticle("too_large" |
+    "no_text")."""
+    if len(html_text) > _FALLBACK_MAX:
+        raise NotAnArticle("too_large", f"{len(html_text)} characters of HTML without a layout")
+    blocks, extractor, document = article_body(html_text, page.url)
+    if not blocks:
+        raise NotAnArticle("no_text", "neither trafilatura nor readability found article text")
+    if document is None:  # readability's text: trafilatura's metadata alone
+        document = trafilatura.extract_metadata(
+            clean_markup(html_text), default_url=page.url, date_config={"original_date": True}
+        )
+
+    meta, names = page.meta, page.site_names
+    if document.sitename:
+        names.append(document.sitename)
+    headline = first_text(page.root, "//h1")
+    title = ""
+    for candidate in (
+        document.title or "",
+        meta.meta("og:title"),
+        meta.ld("headline"),
+        headline,
+        meta.title_tag,
+    ):
+        if title := clean_title(candidate, names, headline=headline):
+            break
+    author = ""
+    page_text = ""  # read only when trafilatura names an author
+    for candidate in (document.author or "", meta.author(), meta.ld("author")):
+        # trafilatura joins several authors with "; "
+        authors = [clean_author(part, names) for part in candidate.split(";")]
+        if candidate is document.author:
+            # trafilatura rewrites bylines ("jo.bloggs@x.co.uk" -> "Jo Bloggs-X Co Uk"): only
+            # names that the page shows or its metadata gives
+            page_text = page_text or _searchable(page.root, meta)
+            authors = [a for a in authors if squash(a) in page_text]
+        if author := "; ".join(dict.fromkeys(a for a in authors if a)):
+            break
+    blocks, byline = _strip_heading(blocks, title, names)
+    author = author or byline
+    published = _generic_published(page, document.date)
+    description = norm(document.description or "")
+    standfirst = description if description and blocks[0] == description else ""
+    categories = [norm(c) for c in (document.categories or []) if norm(c)]
+    category = (
+        meta.meta("article:section") or meta.ld("articleSection") or next(iter(categories), "")
+    )
+    url = page.canonical("article")
+    return Article(
+        url=url,
+        title=title,
+        author=author,
+        published=published,
+        text="\n\n".join(blocks),
+        standfirst=standfirst,
+        category=category,
+        site=page.profile.name if page.profile else (urlsplit(url).hostname or ""),
+        paywalled=meta.paywalled(),
+        comment_count=None,
+        extractor=extractor,
+        fetched_url=page.url,
+        links=(),
+    )
+
+
+def _searchable(root: Any, meta: PageMeta) -> str:
+    """The page's text and metadata values as one lowercase string of letters and digits."""
+    values = [
+        root.text_content(),
+        *meta.metas.values(),
+        json.dumps(meta.jsonld, ensure_ascii=False),
+    ]
+    return squash(" ".join(values))
+
+
+def _generic_published(page: ParsedPage, found: str | None) -> str | None:
+    """The publication date of a page without a profile.
+
+    In order: the page's metadata (ISO dates: unambiguous); else a date shown in the page's
+    dateline, read day first on day-first sites, when it agrees with htmldate's (through
+    trafilatura) or htmldate has none: it carries the time, htmldate gives the date alone; else
+    htmldate's date. When the two disagree htmldate wins, unless they differ only by the order of
+    day and month: on the benchmark's pages that have a metadata date, the dateline's date was
+    another one (an update, a related article) on 5 of 40, htmldate's only by a time zone."""
+    day_first = page.day_first
+    if published := page.meta.published(day_first):
+        return published
+    found = parse_date(found, day_first) if found else None
+    shown = _dateline_date(page.root, day_first)
+    if shown and (found is None or shown[:10] == found[:10] or _swapped(shown, found)):
+        return shown
+    return found
+
+
+def _swapped(shown: str, found: str) -> bool:
+    """Whether two dates differ only in the order of day and month (12/08 read as 8 December)."""
+    return shown[:4] == found[:4] and shown[5:7] == found[8:10] and shown[8:10] == found[5:7]
+
+
+_DATELINE_HINT = re.compile(r"date|time|publish|posted|byline|dateline", re.I)
+_DATELINE_STRONG = re.compile(r"publish|posted|dateline|byline", re.I)
+_DATELINE_SKIP = ("nav", "aside", "footer", "head", "script", "style", "template", "noscript")
+
+
+def _dateline_date(root: Any, day_first: bool) -> str | None:
+    """A date shown in the page's dateline: the text of a <time> element or of a short element
+    whose class, id or itemprop names a date, a time, a byline or publication; ones naming
+    publication or a byline first, then the others, each in page order."""
+    strong: list[str] = []
+    weak: list[str] = []
+    for el in root.iter("*"):
+        if not isinstance(el.tag, str) or el.tag in _DATELINE_SKIP:
+            continue
+        hint = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("itemprop"))))
+        if el.tag != "time" and not _DATELINE_HINT.search(hint):
+            continue
+        if any(a.tag in _DATELINE_SKIP for a in el.iterancestors()):
+            continue
+        text = node_text(el)
+        if text and len(text) <= 120:
+            (strong if _DATELINE_STRONG.search(hint) else weak).append(text)
+    for text in strong + weak:
+        if (shown := parse_date(text, day_first)) and plausible(shown):
+            return shown
+    return None
+
+
+def _strip_heading(blocks: list[str], title: str, names: list[str]) -> tuple[list[str], str]:
+    """Blocks without the headline and byline trafilatura keeps at the top; and the byline's name.
+
+    Only the first blocks are looked at, and only a repeat of the title or a short "By Name" line
+    is removed, so that the body is never cut."""
+    byline = ""
+    head = 0
+    while head < min(len(blocks) - 1, 3):
+        block = blocks[head]
+        if title and norm(block).casefold() == title.casefold():
+            head += 1
+        elif not byline and (name := byline_name(block, names)):
+            byline = name
+            head += 1
+        else:
+            break
+    return blocks[head:], byline
+
+
+def _trafilatura_blocks(body: Any) -> list[str]:
+    """Text blocks of trafilatura's output tree: paragraphs, headings, quotes, list items."""
+    if body is None:
+        return []
+    blocks: list[str] = []
+    for el in body:
+        if el.tag == "list":
+            items = el.iter("item")
+            blocks.extend(t for item in items if (t := norm(" ".join(item.itertext()))))
+        elif text := norm(" ".join(el.itertext())):
+            blocks.append(text)
+    return blocks

@@ -1,0 +1,129 @@
+"""Saved pages -> records: the engine of `police-archive extract` and of the corpus quality gate.
+
+A saved page (an HTML file, gzip-compressed or not) goes through exactly the crawler's extraction,
+`crawler.extract.parse_page`, as if it had been fetched from its URL: the site profile when one
+matches that URL, trafilatura (checked against readability) otherwise. No Scrapy here.
+
+The URL a file is read as:
+
+- the one given (`police-archive extract --url URL`), which also picks the site profile;
+- else the page's own absolute http(s) `<link rel=canonical>` or `og:url`, as a saved article
+  usually carries one;
+- else the file's `file:` URI: no profile matches it, so the page goes to the generic fallback
+  (its `site` is then empty).
+
+The body is decoded as a fetched one without a Content-Type header: BOM, then `<meta>` charset,
+then UTF-8 if it is valid UTF-8, else windows-1252.
+
+Each file gives one JSON-ready dict: ``{"file", "kind", ...}`` with the fields of the Article
+(`kind` "article"), CommentThread ("comments") or Listing ("listing"); or, for a file that gives
+no record, ``{"file", "error", "detail"}`` where `error` is the NotAnArticle reason (``no_text``,
+``not_html``, ``empty_body``, ``too_large``, ``unknown_layout``), ``unreadable`` (a missing file,
+bad gzip data) or ``extract_error`` (a bug: an exception in extraction). One failing file never
+stops a batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import multiprocessing
+import os
+import signal
+import zlib
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from archive.article import Article, CommentThread, Listing, NotAnArticle
+
+GZIP_MAGIC = b"\x1f\x8b"
+UNREADABLE = "unreadable"
+EXTRACT_ERROR = "extract_error"
+
+Job = tuple[str, str | None]  # (path, URL or None)
+
+
+class PageFileError(Exception):
+    """A saved page that cannot be read: a missing file, bad gzip data."""
+
+
+def read_page(path: str | os.PathLike[str]) -> bytes:
+    """The page's bytes, decompressed when the file is gzip data (told by its magic bytes, not
+    its name)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise PageFileError(exc.strerror or str(exc)) from exc
+    if data.startswith(GZIP_MAGIC):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise PageFileError(f"bad gzip data: {exc}") from exc
+    return data
+
+
+def page_url(body: bytes, path: str | os.PathLike[str]) -> str:
+    """The URL to read a saved page as when none is given: its absolute http(s) canonical link or
+    og:url, else the file's `file:` URI."""
+    from crawler.metadata import page_declared_url
+
+    return page_declared_url(body) or Path(path).resolve().as_uri()
+
+
+def extract_file(path: str | os.PathLike[str], url: str | None = None) -> dict[str, Any]:
+    """The record of one saved page, or its error: never raises for a bad page."""
+    from crawler.extract import parse_page
+
+    name = os.fspath(path)
+    try:
+        body = read_page(path)
+        page = parse_page(url or page_url(body, path), body, content_type=None)
+    except PageFileError as exc:
+        return {"file": name, "error": UNREADABLE, "detail": str(exc)}
+    except NotAnArticle as exc:
+        return {"file": name, "error": exc.reason, "detail": exc.detail}
+    except Exception as exc:  # a bug in extraction costs this file, not the batch; reported
+        return {"file": name, "error": EXTRACT_ERROR, "detail": f"{type(exc).__name__}: {exc}"}
+    return {"file": name, **record(page)}
+
+
+def record(page: Article | CommentThread | Listing) -> dict[str, Any]:
+    """A parsed page as a JSON-ready dict with its `kind`."""
+    kind = {Article: "article", CommentThread: "comments", Listing: "listing"}[type(page)]
+    return {"kind": kind, **dataclasses.asdict(page)}
+
+
+def _job(job: Job) -> dict[str, Any]:
+    return extract_file(*job)
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # import the extraction stack once per worker: the profile engine and the fallback
+    # (trafilatura, readability)
+    import crawler.extract  # noqa: F401
+    import crawler.generic  # noqa: F401
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of extraction processes, the extraction stack imported once in each."""
+    # forkserver, as crawler/workers.py: never fork a process that may run threads
+    context = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+
+
+def extract_files(
+    jobs: Iterable[Job], *, workers: int = 1, pool: Executor | None = None
+) -> Iterator[dict[str, Any]]:
+    """The records of many saved pages, in order: `jobs` are (path, URL or None) pairs. Pages are
+    extracted in this process, or in `pool`, or in a pool of `workers` processes."""
+    if pool is not None:
+        yield from pool.map(_job, jobs, chunksize=4)
+    elif workers <= 1:
+        for path, url in jobs:
+            yield extract_file(path, url)
+    else:
+        with process_pool(workers) as own:
+            yield from own.map(_job, jobs, chunksize=4)

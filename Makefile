@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 
-.PHONY: install demo test test-all bench lint clean
+.PHONY: install demo test test-all bench bench-datasette lint clean
 
 $(BIN)/police-archive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test-all: install
 ## The crawl benchmark against the one-file baseline spider (bench/README.md).
 bench: install
 	$(BIN)/python bench/crawl_bench.py
+
+## Search and table-page latency over HTTP on a synthetic 100,000-article archive (about 5 min;
+## DB=FILE keeps the archive for the next run).
+bench-datasette: install
+	$(BIN)/python bench/datasette_bench.py $(if $(DB),--db $(DB))
 
 lint: install
 	$(BIN)/ruff check .

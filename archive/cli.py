@@ -1,12 +1,12 @@
 """The `police-archive` command: parses arguments, calls library code, turns errors into messages.
 
-This module is the one place that ties the archive to the crawler: `crawl` imports the crawler
-lazily, so the rest of the archive package stays usable without Scrapy.
+This module is the one place that ties the archive to the crawler: `crawl` and `extract` import
+the crawler lazily, so the rest of the archive package stays usable without Scrapy.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from archive.publish import EXPORT_FORMATS, EXPORTABLE
 from archive.store import Archive, ArchiveError
 
 
@@ -134,17 +135,209 @@ def summary(stats: dict, db: str) -> str:
     return "\n".join(lines)
 
 
-@cli.command()
-@click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int)
-def serve(db: str, host: str, port: int) -> None:
-    """Browse and search the archive DB in Datasette."""
+def _server_options(command):
+    """--host, --port and --metadata, for the commands that start Datasette."""
+    command = click.option(
+        "--metadata",
+        "metadata_file",
+        type=click.Path(exists=True, dir_okay=False),
+        help="JSON or YAML merged over the archive's own Datasette metadata "
+        "(your title, licence, plugin settings...).",
+    )(command)
+    command = click.option("--port", default=8001, show_default=True, type=int)(command)
+    command = click.option(
+        "--host",
+        default="127.0.0.1",
+        show_default=True,
+        help="Address to listen on (0.0.0.0: every interface).",
+    )(command)
+    return command
+
+
+def _serve(db: str, host: str, port: int, metadata_file: str | None, *, immutable: bool) -> None:
+    from archive import publish
+
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}: run `police-archive crawl` first")
-    _open_archive(db, create=False).close()
-    args = [sys.executable, "-m", "datasette", "serve", db, "--host", host, "--port", str(port)]
-    os.execv(sys.executable, args)
+    try:
+        publish.open_readonly(db).close()
+        overrides = publish.load_metadata_file(metadata_file) if metadata_file else None
+    except (ArchiveError, OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    ds = publish.make_datasette(db, immutable=immutable, metadata_overrides=overrides)
+    if not immutable and host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"Serving the live archive on {host}: comments keep commenters' e-mail addresses. "
+            "`police-archive publish` makes a copy for publishing.",
+            err=True,
+        )
+    click.echo(f"Datasette on http://{host}:{port}/{publish.DATABASE} (Ctrl-C to stop)", err=True)
+    publish.serve(ds, host=host, port=port)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@_server_options
+@click.option(
+    "--immutable",
+    is_flag=True,
+    help="DB is a published snapshot (`police-archive publish`): served as never changing, "
+    "and downloadable.",
+)
+def serve(db: str, host: str, port: int, metadata_file: str | None, immutable: bool) -> None:
+    """Browse, search and query the archive DB in Datasette.
+
+    Read-only, with SQL time and row limits; robots.txt asks crawlers to stay away. The live
+    archive may be served while a crawl writes to it. Pages, JSON and CSV are at /archive/...
+    """
+    _serve(db, host, port, metadata_file, immutable=immutable)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("snapshot", type=click.Path(dir_okay=False))
+@click.option(
+    "--keep-emails",
+    is_flag=True,
+    help="Keep commenters' e-mail addresses (for a private copy).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace SNAPSHOT when it exists.")
+@click.option(
+    "--serve", "then_serve", is_flag=True, help="Then serve SNAPSHOT, immutable and downloadable."
+)
+@_server_options
+def publish(
+    db: str,
+    snapshot: str,
+    keep_emails: bool,
+    overwrite: bool,
+    then_serve: bool,
+    host: str,
+    port: int,
+    metadata_file: str | None,
+) -> None:
+    """Write SNAPSHOT, a copy of the archive DB to publish.
+
+    A consistent copy even while a crawl writes (VACUUM INTO), with commenters' e-mail
+    addresses masked, full-text indexes optimised and no -wal file. Serve it with
+    `police-archive serve SNAPSHOT --immutable` (or --serve here): the file is then also
+    downloadable at /archive.db.
+    """
+    from archive import publish as publishing
+
+    try:
+        report = publishing.snapshot(db, snapshot, keep_emails=keep_emails, overwrite=overwrite)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    masked = "kept" if keep_emails else f"masked in {report.emails_masked} comments"
+    click.echo(
+        f"Snapshot {report.path}: {report.articles} articles, {report.comments} comments, "
+        f"e-mail addresses {masked}, {report.size / 1e6:.1f} MB in {report.seconds:.1f} s"
+    )
+    if then_serve:
+        _serve(snapshot, host, port, metadata_file, immutable=True)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option(
+    "--table",
+    type=click.Choice(EXPORTABLE),
+    default="articles",
+    show_default=True,
+    help="The table or view to export.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="JSON lines (one object a row) or CSV (with a header row).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--keep-emails",
+    is_flag=True,
+    help="Keep commenters' e-mail addresses (masked by default).",
+)
+def export(db: str, table: str, fmt: str, output: str, keep_emails: bool) -> None:
+    """Write one table of the archive DB as JSON lines or CSV, without a server.
+
+    Rows in primary-key order, every documented column (README: the archive). Reads only: safe
+    while a crawl writes.
+    """
+    from archive import publish
+
+    try:
+        n = publish.export(db, table, fmt, output, keep_emails=keep_emails)
+    except (ArchiveError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Exported {n} rows of {table} to {output}", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "--url",
+    metavar="URL",
+    help="Read the pages as fetched from URL (this picks the site profile). Default: each "
+    "page's own canonical link or og:url, else its file: URI.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    metavar="FILE",
+    help="Write the JSON lines to this file (default: standard output).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Extract in this many processes.",
+)
+def extract(files: tuple[str, ...], url: str | None, output, jobs: int) -> None:
+    """Extract saved HTML FILEs exactly as the crawler does; one JSON object per line.
+
+    Each line holds the FILE and the record the crawler would archive: for an article `url`,
+    `title`, `author`, `published` (ISO 8601), `text`, the other article fields and `extractor`
+    (the site profile layout, or the fallback: trafilatura or readability). Gzip files (told by
+    their magic bytes) and undeclared legacy encodings (windows-1252) are read. A file that gives
+    no record gets a line with `file`, `error` (the reason: no_text, not_html, unreadable, ...)
+    and `detail`, also shown on stderr, and the batch goes on.
+
+    Exit status: 0 when at least one file gave a record, 1 when every file failed, 2 for a usage
+    error (no FILE, a malformed --url).
+    """
+    if url is not None:
+        url = _check_url(url)
+
+    from crawler.pagefiles import extract_files
+
+    extracted = failed = 0
+    for result in extract_files(((name, url) for name in files), workers=jobs):
+        output.write(json.dumps(result, ensure_ascii=False) + "\n")
+        if "error" in result:
+            failed += 1
+            detail = f": {result['detail']}" if result.get("detail") else ""
+            click.echo(f"{result['file']}: {result['error']}{detail}", err=True)
+        else:
+            extracted += 1
+    output.flush()
+    if failed:
+        click.echo(f"extracted {extracted} of {extracted + failed} files", err=True)
+    if not extracted:
+        raise SystemExit(1)
 
 
 def main() -> None:

@@ -181,6 +181,20 @@ ARTICLES = Table(
     indexes=(
         Index("articles_published", ("published",)),
         Index("articles_site", ("site",)),
+        # The published archive lists articles newest first (keyset pagination, the primary key
+        # breaking ties), straight from this index; it also holds every column its facets and
+        # usual filters use, so that the facets of a filtered page or a search are counted from
+        # the index alone, never reading an article's text.
+        Index(
+            "articles_listing",
+            ("published DESC", "url", "category", "author", "site", "paywalled", "status"),
+        ),
+        # The published archive's facets (archive.publish) group by these columns: with an index
+        # a facet reads the index alone instead of every article's text.
+        Index("articles_category", ("category",)),
+        Index("articles_author", ("author",)),
+        Index("articles_paywalled", ("paywalled",)),
+        Index("articles_status", ("status",)),
     ),
 )
 
@@ -243,6 +257,9 @@ COMMENTS = Table(
             ("article_url", "author", "coalesce(posted, '')", "text"),
             unique=True,
         ),
+        # The published archive lists comments newest first, with facets by author and month.
+        Index("comments_posted", ("posted DESC",)),
+        Index("comments_author", ("author",)),
     ),
 )
 

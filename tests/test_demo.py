@@ -53,10 +53,12 @@ def test_demo_crawls_the_sample_site_and_serve_publishes_it(tmp_path):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        rows = get_json(f"http://127.0.0.1:{port}/demo/articles.json?_shape=array&_size=max")
+        rows = get_json(f"http://127.0.0.1:{port}/archive/articles.json?_shape=array&_size=max")
         assert len(rows) == articles
         assert {"url", "title", "author", "published", "text"} <= set(rows[0])
-        hits = get_json(f"http://127.0.0.1:{port}/demo/articles.json?_search=police&_shape=array")
+        hits = get_json(
+            f"http://127.0.0.1:{port}/archive/articles.json?_search=police&_shape=array"
+        )
         assert hits and all("polic" in (h["title"] + h["text"]).lower() for h in hits)
     finally:
         server.terminate()

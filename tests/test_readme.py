@@ -14,6 +14,6 @@ def test_schema_section_is_current():
 
 def test_make_targets_named_in_the_readme_exist():
     makefile = (README.parent / "Makefile").read_text()
-    for target in ("demo", "test", "test-all", "bench", "lint"):
+    for target in ("demo", "test", "test-all", "bench", "bench-datasette", "lint"):
         assert f"make {target}" in README.read_text()
         assert f"\n{target}:" in makefile

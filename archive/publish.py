@@ -1,0 +1,750 @@
+"""Publishing the archive: Datasette metadata and configuration, snapshots, exports.
+
+Everything Datasette is told about the archive is data in this module:
+
+* `descriptive_metadata()`: title, description, source, licence, and a description of every
+  table and column (from `archive.schema`);
+* `configuration()`: settings, plugin configuration, per-table options (sort order, label column,
+  facets, full-text search) and the canned queries (`CANNED_QUERIES`).
+
+Datasette 0.65 reads both from one ``metadata`` document (`datasette_metadata()` merges them);
+Datasette 1.0 reads the first from ``metadata.yaml`` and the second from ``datasette.yaml``, so the
+move is writing the two blocks to two files. `make_datasette()` builds the instance `police-archive
+serve` runs and the tests query; the plugin that renders the archive's pages is
+`archive.datasette_plugin`.
+
+What is published:
+
+* ``serve`` on the live archive (the crawler may be writing to it: WAL mode lets Datasette read
+  while it writes): read-only, SQL time limits, row limits, robots.txt refusing crawlers; comment
+  text as archived, since it is your own copy (served on 127.0.0.1 by default);
+* `snapshot()`: a consistent copy (``VACUUM INTO``) for publishing, with commenters' e-mail
+  addresses masked (`mask_emails`), the full-text indexes optimised, served immutable so that the
+  database file can be downloaded;
+* `export_rows()`: one table as JSON lines or CSV, for scripts that do not run a server (e-mail
+  addresses masked unless asked otherwise).
+
+No Scrapy and no crawler import here: publishing works on an archive file alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import csv
+import json
+import os
+import re
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from sqlite_utils import Database
+
+from archive.schema import (
+    SCHEMA_VERSION,
+    SQLITE_HEADER,
+    TABLES,
+    TABLES_BY_NAME,
+    ArchiveError,
+    inspect,
+)
+from archive.schema import datasette_metadata as schema_metadata
+
+# The name Datasette serves the archive under, whatever the file is called: URLs stay the same
+# across snapshots (/archive/articles/...), so citations keep working.
+DATABASE = "archive"
+
+PROJECT_URL = "https://github.com/police-news-archive/police-news-archive"
+
+# ---------------------------------------------------------------------------------------------
+# Descriptive metadata (Datasette 1.0: metadata.yaml)
+
+DESCRIPTION_HTML = """\
+<p>An archive of UK police trade-press news: articles, the reader comments under them, and the
+links between them (each article's <em>In Other News</em> box and <em>More News</em> links).</p>
+<p>How it was collected: the <code>police-news-archive</code> crawler starts from article and
+listing pages and follows In Other News, More News, listing pagination and comment threads. It
+obeys robots.txt, identifies itself in its User-Agent and waits between requests. Each page is
+turned into text and metadata by a site profile (Police Oracle's old and modern layouts) or, for
+other sites, by trafilatura. Articles are stored as last seen, keyed by canonical URL;
+<code>first_seen</code>, <code>last_seen</code> and <code>last_changed</code> say when, and the
+<code>crawls</code> and <code>fetches</code> tables record every crawl and every fetch.
+Subscriber-only teasers hold only their visible text (<code>paywalled = 1</code>).</p>
+<p>Search: words, <code>"exact phrases"</code>, prefixes (<code>burglar*</code> finds burglar,
+burglary and burglaries), <code>OR</code> and <code>NOT</code>. The <em>search</em> query ranks
+articles and highlights the matches; the articles table combines a search with facets.</p>
+<p>To cite an article, give its title, site and publication date, the original URL, and this
+archive's page for it with the date it was archived (<code>first_seen</code>).</p>"""
+
+LICENSE = (
+    "Article and comment text remain the copyright of their publishers and authors; "
+    "archived for research"
+)
+
+
+def descriptive_metadata() -> dict[str, Any]:
+    """Title, description, source and licence of the archive, and of every table and column."""
+    tables = schema_metadata(DATABASE)["databases"][DATABASE]["tables"]
+    return {
+        "title": "Police news archive",
+        "description_html": DESCRIPTION_HTML,
+        "source": "police-news-archive crawler",
+        "source_url": PROJECT_URL,
+        "license": LICENSE,
+        "databases": {
+            DATABASE: {
+                "description": (
+                    f"The archive (SQLite, schema version {SCHEMA_VERSION}): one row per "
+                    "article, comment, link, crawl and fetch."
+                ),
+                "tables": tables,
+            }
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration (Datasette 1.0: datasette.yaml)
+
+# Datasette settings, each with why it has this value.
+SETTINGS: dict[str, Any] = {
+    # Any one query, researchers' own SQL included, is stopped after this long.
+    "sql_time_limit_ms": 1000,
+    # Rows in one HTML or JSON page (CSV with _stream=on streams every row).
+    "max_returned_rows": 1000,
+    # Articles are long rows: 50 to a page keeps the table page quick.
+    "default_page_size": 50,
+    # Each facet is one GROUP BY; the configured facets have indexes behind them. A facet of a
+    # search that matches most of the archive takes longer: it is left out rather than waited for.
+    "facet_time_limit_ms": 200,
+    # Suggestions cost a query per column on every table page; the configured facets are the
+    # useful ones.
+    "suggest_facets": False,
+    # Only an immutable (published) file is ever offered for download; never the live archive.
+    "allow_download": True,
+    "allow_csv_stream": True,
+    "max_csv_mb": 100,
+    # Long text (an article's body) is cut to this many characters in table cells.
+    "truncate_cells_html": 240,
+    # Researchers may run their own read-only SQL, within the time limit.
+    "default_allow_sql": True,
+}
+
+# Plugin configuration. Robots: the archive republishes other people's journalism, so search
+# engines are asked not to index it (they would send readers here instead of to the originals),
+# and crawlers are kept off its unbounded facet, search and SQL pages.
+PLUGINS: dict[str, Any] = {
+    "datasette-block-robots": {"disallow": ["/"]},
+}
+
+# Facets on the articles table, all facet types of archive.datasette_plugin: `indexed` is
+# Datasette's column facet counted from the articles' covering index when the page is filtered or
+# searched; `year` and `month` group by a prefix of `published` (ISO 8601).
+ARTICLE_FACETS: list[dict[str, str]] = [
+    {"indexed": "category"},
+    {"indexed": "author"},
+    {"indexed": "site"},
+    {"year": "published"},
+    {"month": "published"},
+    {"indexed": "paywalled"},
+    {"indexed": "status"},
+]
+
+TABLE_CONFIG: dict[str, dict[str, Any]] = {
+    "articles": {
+        "sort_desc": "published",
+        "label_column": "title",
+        "facets": ARTICLE_FACETS,
+        "fts_table": "articles_fts",
+        "fts_pk": "rowid",
+    },
+    "comments": {
+        "sort_desc": "posted",
+        "label_column": "author",
+        "facets": ["author", {"month": "posted"}],
+        "fts_table": "comments_fts",
+        "fts_pk": "rowid",
+    },
+    "links": {"facets": ["section"]},
+    "article_links": {"facets": ["section"]},
+    "crawls": {"sort_desc": "id"},
+    "fetches": {"sort_desc": "id", "facets": ["outcome", "reason", "crawl_id"]},
+    "retry_queue": {"sort_desc": "last_failed", "facets": ["reason"]},
+    "failures": {"sort_desc": "fetched_at", "facets": ["reason"]},
+}
+
+# Columns the articles table page shows unless the reader picks columns (?_col= / ?_nocol=);
+# every column is on the article's own page and in the JSON and CSV.
+ARTICLE_TABLE_COLUMNS = (
+    "url",
+    "title",
+    "published",
+    "author",
+    "category",
+    "site",
+    "standfirst",
+    "word_count",
+    "comment_count",
+    "paywalled",
+    "status",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CannedQuery:
+    """A named query on the archive's database page (/archive/NAME), with its JSON and CSV."""
+
+    name: str
+    title: str
+    description: str
+    sql: str
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(re.findall(r"(?<!:):(\w+)", self.sql)))
+
+
+# A query whose rows have `title` (or `from_title`, `to_title`) beside `url` (`from_url`,
+# `to_url`) shows the title as a link to the archived article; titles come from `articles` only,
+# so a NULL title means the page is not archived. URLs link to the original pages.
+SNIPPET_START, SNIPPET_END = "<mark>", "</mark>"
+
+CANNED_QUERIES: tuple[CannedQuery, ...] = (
+    CannedQuery(
+        "search",
+        "Search articles",
+        "Articles ranked by relevance (a match in the title counts most, then the standfirst), "
+        'with the matching passage highlighted. Words, "exact phrases", prefixes (burglar*), '
+        "OR and NOT. The first 100 matches; the articles table has them all, with facets.",
+        f"""select
+  a.title,
+  snippet(articles_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 32) as snippet,
+  a.published,
+  a.author,
+  a.site,
+  a.category,
+  a.url
+from articles_fts
+join articles as a on a.rowid = articles_fts.rowid
+where articles_fts match escape_fts(:q)
+  and articles_fts.rank match 'bm25(10.0, 5.0, 1.0)'
+order by articles_fts.rank
+limit 100""",
+    ),
+    CannedQuery(
+        "search_comments",
+        "Search comments",
+        "Reader comments ranked by relevance, with the matching passage highlighted and the "
+        "article they are under. The first 100 matches.",
+        f"""select
+  snippet(comments_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 32) as snippet,
+  c.author,
+  c.posted,
+  a.title,
+  c.article_url as url
+from comments_fts
+join comments as c on c.id = comments_fts.rowid
+left join articles as a on a.url = c.article_url
+where comments_fts match escape_fts(:q)
+order by comments_fts.rank
+limit 100""",
+    ),
+    CannedQuery(
+        "most_linked",
+        "Most linked-to articles",
+        "The In Other News graph: articles by the number of other pages whose In Other News box "
+        "links to them.",
+        """select
+  a.title,
+  count(*) as inbound_links,
+  a.published,
+  a.site,
+  a.url
+from links as l
+join articles as a on a.url = l.to_url
+where l.section = 'in_other_news'
+group by l.to_url
+order by inbound_links desc, a.published desc
+limit 100""",
+    ),
+    CannedQuery(
+        "related_articles",
+        "An article's related articles",
+        "Given an article's URL: the articles it links to (out: its In Other News box and More "
+        "News links; a title only when the target is archived) and the archived articles that "
+        "link to it (in).",
+        """select * from (
+  select 'out' as direction, l.section, a.title, l.anchor, a.published, l.to_url as url
+  from links as l
+  left join articles as a on a.url = l.to_url
+  where l.from_url = :url and l.section in ('in_other_news', 'more_news')
+  union all
+  select 'in', l.section, a.title, l.anchor, a.published, l.from_url
+  from links as l
+  join articles as a on a.url = l.from_url
+  where l.to_url = :url
+)
+order by direction = 'in', section, published desc""",
+    ),
+    CannedQuery(
+        "articles_per_month",
+        "Articles per month",
+        "Archived articles by month of publication, with how many are subscriber-only teasers.",
+        """select
+  substr(published, 1, 7) as month,
+  count(*) as articles,
+  sum(paywalled) as paywalled
+from articles
+where published glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'
+group by month
+order by month desc""",
+    ),
+    CannedQuery(
+        "comment_activity",
+        "Comment activity per month",
+        "Reader comments by month posted: how many, on how many articles, by how many names.",
+        """select
+  substr(posted, 1, 7) as month,
+  count(*) as comments,
+  count(distinct article_url) as articles,
+  count(distinct author) as commenters
+from comments
+where posted glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'
+group by month
+order by month desc""",
+    ),
+    CannedQuery(
+        "most_commented",
+        "Most commented articles",
+        "Articles by the number of comments archived (and the count the article page showed).",
+        """select
+  a.title,
+  count(*) as comments_archived,
+  a.comment_count as comments_shown,
+  max(c.posted) as last_comment,
+  a.published,
+  a.url
+from comments as c
+join articles as a on a.url = c.article_url
+group by c.article_url
+order by comments_archived desc, a.published desc
+limit 100""",
+    ),
+    CannedQuery(
+        "crawl_history",
+        "Crawl history",
+        "Every crawl, newest first: when it ran, why it stopped, and what it fetched and saved.",
+        """select
+  id,
+  started,
+  finished,
+  cast(round((julianday(finished) - julianday(started)) * 86400) as integer) as seconds,
+  finish_reason,
+  pages_fetched,
+  articles_new,
+  articles_updated,
+  articles_unchanged,
+  comments_saved,
+  failures,
+  seeds
+from crawls
+order by id desc""",
+    ),
+    CannedQuery(
+        "failures_by_reason",
+        "Failed fetches by crawl and reason",
+        "How many fetches failed in each crawl, by reason (http_404, timeout, robots, ...).",
+        """select crawl_id, reason, count(*) as fetches, count(distinct url) as urls
+from fetches
+where outcome = 'failed'
+group by crawl_id, reason
+order by crawl_id desc, fetches desc""",
+    ),
+    # An article's versions: to be added with the revisions table (not in the schema yet).
+)
+CANNED_QUERIES_BY_NAME = {q.name: q for q in CANNED_QUERIES}
+
+
+def configuration(*, plugins: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Settings, plugin configuration, per-table options and canned queries."""
+    return {
+        "settings": dict(SETTINGS),
+        "plugins": copy.deepcopy(PLUGINS if plugins is None else plugins),
+        "databases": {
+            DATABASE: {
+                "tables": copy.deepcopy(TABLE_CONFIG),
+                "queries": {
+                    q.name: {"title": q.title, "description": q.description, "sql": q.sql}
+                    for q in CANNED_QUERIES
+                },
+            }
+        },
+    }
+
+
+def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`base` updated by `extra`, recursively for nested dicts (lists and values replaced)."""
+    merged = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def datasette_metadata(*, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The Datasette 0.65 ``metadata`` document: both blocks merged (settings excluded: they
+    are passed to Datasette separately), then `overrides` (a deployer's own title, licence...)."""
+    config = configuration()
+    config.pop("settings")
+    merged = deep_merge(descriptive_metadata(), config)
+    return deep_merge(merged, overrides or {})
+
+
+def load_metadata_file(path: str | Path) -> dict[str, Any]:
+    """A JSON or YAML metadata file (as Datasette's --metadata takes)."""
+    text = Path(path).read_text(encoding="utf-8")
+    if str(path).endswith((".yaml", ".yml")):
+        import yaml  # a Datasette dependency
+
+        data = yaml.safe_load(text)
+    else:
+        data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON or YAML object")
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Full-text queries
+
+_QUERY_BITS = re.compile(r'"([^"]*)"?(\*?)|([^\s"]+)')
+_JOINS = frozenset({"OR", "AND"})
+# Curly quotes mark phrases too; a NUL would end the query early, for FTS5.
+_CLEAN = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "\x00": " "})
+
+
+def fts_query(text: str) -> str:
+    """A forgiving search box: turn what a reader types into a valid FTS5 query.
+
+    Words and ``"exact phrases"`` must all match; a trailing ``*`` makes a prefix (``burglar*``
+    finds burglar, burglary, burglaries); ``OR`` and ``AND`` in capitals between terms are
+    operators; ``-word`` or ``NOT word`` leaves out what matches it. Everything else is quoted, so
+    punctuation (``O'Brien``, ``co-operation``, ``(``) is never an FTS5 syntax error, and bits
+    without a letter or digit are dropped. A query with nothing to look for becomes ``""``, which
+    matches nothing.
+
+    Datasette's own `escape_fts` quotes every word (no prefixes, no operators); the archive's
+    Datasette plugin registers this function under that name for the archive database.
+    """
+    wanted: list[str] = []  # terms joined by AND / OR
+    unwanted: list[str] = []
+    negate_next = False
+    for match in _QUERY_BITS.finditer(text.translate(_CLEAN)):
+        phrase, phrase_star, word = match.groups()
+        if word in _JOINS:
+            if wanted and wanted[-1] not in _JOINS:
+                wanted.append(word)
+            continue
+        if word == "NOT":
+            negate_next = True
+            continue
+        negate, negate_next = negate_next, False
+        if word is None:
+            body, prefix = phrase, bool(phrase_star)
+        else:
+            if word.startswith("-"):
+                negate, word = True, word.lstrip("-")
+            body, prefix = word.rstrip("*"), word.endswith("*")
+        if not any(ch.isalnum() for ch in body):
+            continue  # no token in it: FTS5 would match nothing
+        term = '"' + body + '"' + ("*" if prefix else "")
+        if negate:
+            unwanted.append(term)
+            continue
+        if wanted and wanted[-1] not in _JOINS:
+            wanted.append("AND")
+        wanted.append(term)
+    while wanted and wanted[-1] in _JOINS:
+        wanted.pop()
+    if not wanted:
+        return '""'  # FTS5 cannot search for exclusions alone
+    query = " ".join(wanted)
+    if unwanted:  # NOT binds tighter than AND and OR
+        query = f"({query})" if "OR" in wanted else query
+        query += "".join(f" NOT {term}" for term in unwanted)
+    return query
+
+
+# ---------------------------------------------------------------------------------------------
+# E-mail addresses
+
+EMAIL_MASK = "[e-mail address removed]"
+_AT = r"(?:@|\s*[\[(]\s*at\s*[\])]\s*)"
+_DOT = r"(?:\.|\s*[\[(]\s*dot\s*[\])]\s*)"
+EMAIL_RE = re.compile(
+    rf"[\w.%+'-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[A-Za-z]{{2,}}\b",
+    re.IGNORECASE,
+)
+
+
+def mask_emails(text: str | None) -> str | None:
+    """`text` with every e-mail address (also ``name [at] host [dot] uk``) replaced by
+    EMAIL_MASK."""
+    if not text:
+        return text
+    return EMAIL_RE.sub(EMAIL_MASK, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening an archive read-only
+
+
+def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to the archive at `path`; ArchiveError when it is missing or not
+    an archive. Never writes (safe on a published snapshot or while a crawl writes)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ArchiveError(f"no archive at {path}")
+    with path.open("rb") as f:
+        if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise ArchiveError(f"{path} is not an archive: not an SQLite database")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        inspect(Database(conn))
+    except (ArchiveError, sqlite3.DatabaseError) as e:
+        conn.close()
+        raise ArchiveError(f"{path} is not an archive: {e}") from e
+    return conn
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshots
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotReport:
+    path: Path
+    articles: int
+    comments: int
+    emails_masked: int  # comments whose text or author had an address masked
+    size: int  # bytes
+    seconds: float
+
+
+def snapshot(
+    source: str | Path,
+    dest: str | Path,
+    *,
+    keep_emails: bool = False,
+    overwrite: bool = False,
+) -> SnapshotReport:
+    """Write a consistent, self-contained copy of the archive at `source` to `dest` for publishing.
+
+    ``VACUUM INTO`` copies the committed state in one read transaction, so a crawl may keep
+    writing meanwhile. In the copy, commenters' e-mail addresses are masked (unless
+    `keep_emails`), the full-text indexes are merged into one segment each (faster searches)
+    and query-planner statistics are gathered. The copy is in rollback-journal mode (no -wal
+    file), ready to be served immutable. It is written next to `dest` and renamed into place, so
+    `dest` is never half-written.
+    """
+    started = time.monotonic()
+    source, dest = Path(source), Path(dest)
+    if dest.exists():
+        if dest.resolve() == source.resolve():
+            raise ArchiveError(f"the snapshot would overwrite the archive itself ({dest})")
+        if not overwrite:
+            raise ArchiveError(f"{dest} exists (use --overwrite to replace it)")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    src = open_readonly(source)
+    try:
+        src.execute("VACUUM INTO ?", (str(tmp),))
+    except sqlite3.Error as e:
+        tmp.unlink(missing_ok=True)
+        raise ArchiveError(f"cannot write a snapshot to {dest}: {e}") from e
+    finally:
+        src.close()
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            masked = 0 if keep_emails else _mask_comment_emails(conn)
+            for fts in (t.name for t in TABLES if t.kind == "fts"):
+                conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
+            conn.execute("ANALYZE")
+            conn.execute("VACUUM")
+            articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            comments = conn.execute("SELECT count(*) FROM comments").fetchone()[0]
+        finally:
+            conn.close()
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return SnapshotReport(
+        dest, articles, comments, masked, dest.stat().st_size, time.monotonic() - started
+    )
+
+
+def _mask_comment_emails(conn: sqlite3.Connection) -> int:
+    """Mask addresses in comments.text and comments.author; the triggers re-index comments_fts.
+
+    Two comments that differ only by an address become identical, which the comments' unique
+    identity forbids: OR REPLACE keeps one of them (recursive triggers, so that the FTS delete
+    trigger also fires for the row it replaces).
+    """
+    conn.create_function("mask_emails", 1, mask_emails, deterministic=True)
+    conn.execute("PRAGMA recursive_triggers = ON")
+    conn.execute("BEGIN")
+    try:
+        cur = conn.execute(
+            "UPDATE OR REPLACE comments SET text = mask_emails(text), author = mask_emails(author) "
+            "WHERE mask_emails(text) != text OR mask_emails(author) != author"
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return cur.rowcount
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports
+
+EXPORT_FORMATS = ("jsonl", "csv")
+# Tables and views that can be exported (the FTS indexes are copies of articles and comments).
+EXPORTABLE = tuple(t.name for t in TABLES if t.kind != "fts")
+# Columns whose e-mail addresses are masked on export: commenters'.
+_MASKED_COLUMNS = {"comments": ("text", "author")}
+
+
+def export_rows(
+    path: str | Path,
+    table: str,
+    *,
+    keep_emails: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """Every row of `table` (a table or view of the archive) as a dict, in primary-key order."""
+    if table not in EXPORTABLE:
+        raise ValueError(f"cannot export {table!r}: choose one of {', '.join(EXPORTABLE)}")
+    spec = TABLES_BY_NAME[table]
+    columns = ", ".join(f'"{c}"' for c in spec.column_names)
+    # Tables in primary-key (or rowid) order; views in the order they give.
+    order = f' ORDER BY "{spec.pk or "rowid"}"' if spec.kind == "table" else ""
+    masked = () if keep_emails else _MASKED_COLUMNS.get(table, ())
+    conn = open_readonly(path)
+    try:
+        cursor = conn.execute(f'SELECT {columns} FROM "{table}"{order}')
+        for values in cursor:
+            row = dict(zip(spec.column_names, values, strict=True))
+            for column in masked:
+                row[column] = mask_emails(row[column])
+            yield row
+    finally:
+        conn.close()
+
+
+def write_export(
+    rows: Iterator[dict[str, Any]], out: IO[str], fmt: str, columns: Sequence[str]
+) -> int:
+    """Write `rows` to `out` as JSON lines or CSV (with a header row); return how many."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {EXPORT_FORMATS}, not {fmt!r}")
+    n = 0
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row.values()])
+            n += 1
+    else:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def export(
+    path: str | Path,
+    table: str,
+    fmt: str,
+    output: str | Path | None = None,
+    *,
+    keep_emails: bool = False,
+) -> int:
+    """Export `table` of the archive at `path` to `output` (stdout when None or "-")."""
+    columns = TABLES_BY_NAME[table].column_names if table in TABLES_BY_NAME else ()
+    rows = export_rows(path, table, keep_emails=keep_emails)
+    if output is None or str(output) == "-":
+        return write_export(rows, sys.stdout, fmt, columns)
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(Path(output).open("w", encoding="utf-8", newline=""))
+        return write_export(rows, out, fmt, columns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Datasette
+
+
+def make_datasette(
+    path: str | Path,
+    *,
+    immutable: bool = False,
+    metadata_overrides: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
+):
+    """The Datasette instance `police-archive serve` runs: the archive at `path` served as
+    DATABASE, read-only (immutable when `immutable`: a published snapshot, downloadable)."""
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+    path = str(Path(path).resolve())
+    ds = Datasette(
+        [],
+        metadata=datasette_metadata(overrides=metadata_overrides),
+        settings={**SETTINGS, **(settings or {})},
+        template_dir=str(Path(__file__).parent / "templates"),
+    )
+    ds.remove_database("_memory")  # Datasette adds it when given no files
+    ds.add_database(Database(ds, path=path, is_mutable=not immutable), name=DATABASE)
+    return ds
+
+
+def serve(ds, *, host: str, port: int, log_level: str = "info") -> None:
+    """Run `ds` with uvicorn until interrupted (what `datasette serve` does)."""
+    import asyncio
+
+    import uvicorn
+
+    asyncio.run(ds.invoke_startup())
+    uvicorn.run(ds.app(), host=host, port=port, log_level=log_level, lifespan="on", workers=1)
+
+
+__all__ = [
+    "CANNED_QUERIES",
+    "DATABASE",
+    "EXPORTABLE",
+    "EXPORT_FORMATS",
+    "SETTINGS",
+    "CannedQuery",
+    "SnapshotReport",
+    "configuration",
+    "datasette_metadata",
+    "descriptive_metadata",
+    "export",
+    "export_rows",
+    "fts_query",
+    "make_datasette",
+    "mask_emails",
+    "open_readonly",
+    "serve",
+    "snapshot",
+]

@@ -1,0 +1,127 @@
+"""A small archive with known content, written through `Archive`, for the publishing tests.
+
+Five articles linked to one another (In Other News, More News, one link to a page that is not
+archived), comments with e-mail addresses, a listing, a finished crawl with failed fetches and a
+retry queue entry: something on every page, facet and canned query the archive publishes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from archive.article import Article, Comment, CommentThread, Link, Listing
+from archive.store import Archive
+
+BASE = "https://www.policeoracle.com/news/article.cfm?id="
+BURGLAR, KNIFE, PAY, STOP, CAMERAS = (f"{BASE}{n}" for n in (1001, 1002, 1003, 1004, 1005))
+NOT_ARCHIVED = f"{BASE}9999"
+LISTING = "https://www.policeoracle.com/news/"
+JOHN_EMAIL = "john.doe@example.com"
+
+
+def ion(*urls: str) -> tuple[Link, ...]:
+    return tuple(Link(u, "in_other_news", f"anchor {u[-4:]}") for u in urls)
+
+
+ARTICLES = (
+    Article(
+        url=BURGLAR,
+        title="Burglar jailed after string of burglaries",
+        author="Jane Smith",
+        published="2019-03-14T10:00:00",
+        standfirst="A prolific burglar has been jailed for six years.",
+        text="A prolific burglar has been jailed for six years.\n\n"
+        "Detectives linked him to forty burglaries across Greater Manchester.\n\n"
+        "The judge praised the co-operation of victims.",
+        category="Crime",
+        site="policeoracle",
+        comment_count=3,
+        extractor="profile:policeoracle/table",
+        links=(*ion(KNIFE, PAY, NOT_ARCHIVED), Link(KNIFE, "more_news", "More News")),
+    ),
+    Article(
+        url=KNIFE,
+        title="Knife crime falls in the capital",
+        author="Tom Brown",
+        published="2020-08-12T17:04:00",
+        standfirst="Knife crime has fallen for the first time in five years.",
+        text="Knife crime has fallen for the first time in five years.\n\n"
+        "Officers credit targeted patrols. <script>alert('x')</script>",
+        category="Crime",
+        site="policeoracle",
+        comment_count=1,
+        links=ion(BURGLAR, PAY),
+    ),
+    Article(
+        url=PAY,
+        title="Federation warns over pay award",
+        author="",
+        published="2020-08-30",
+        text="The Federation says the pay award falls short.",
+        category="Pay and Conditions",
+        site="policeoracle",
+        paywalled=True,
+        links=ion(BURGLAR),
+    ),
+    Article(
+        url=STOP,
+        title="Stop and search powers reviewed",
+        author="Tom Brown",
+        published="2021-01-05T09:30:00",
+        text="Stop and search powers are to be reviewed by the Home Office.",
+        category="Justice",
+        site="policeprofessional",
+        links=ion(BURGLAR),
+    ),
+    Article(
+        url=CAMERAS,
+        title="Body-worn cameras for every officer",
+        author="Jane Smith",
+        published="2018-11-02",
+        text="Every officer will wear a camera, said Chief Constable O'Brien.\n\n"
+        "Body-worn video has improved evidence gathering.",
+        category="Technology",
+        site="policeoracle",
+    ),
+)
+
+COMMENTS = {
+    BURGLAR: (
+        Comment("Constable Dave", "2019-03-14T12:00:00", "Good result for the team."),
+        Comment(
+            "John Doe",
+            "2019-03-15T08:30:00",
+            f"Write to me at {JOHN_EMAIL} about the burglaries.",
+        ),
+        Comment("jane [at] example [dot] org", "2019-04-01T09:00:00", "Burglary is up here."),
+    ),
+    KNIFE: (Comment("Sarah", "2020-08-13T07:15:00", "Knife crime is still too high."),),
+}
+
+
+def build_archive(path: str | Path) -> Path:
+    """Write the archive to `path` (which must not exist) and return the path."""
+    path = Path(path)
+    clock = [datetime(2024, 5, 1, 12, 0, tzinfo=UTC)]
+
+    def now() -> datetime:
+        clock[0] += timedelta(seconds=1)
+        return clock[0]
+
+    with Archive.open(path, now=now) as archive:
+        crawl = archive.start_crawl(seeds=[LISTING], settings={"DOWNLOAD_DELAY": 0.5})
+        listing = tuple(Link(u, "listing", "") for u in (BURGLAR, KNIFE))
+        archive.save_listing(Listing(LISTING, listing), crawl_id=crawl)
+        archive.log_fetch(crawl_id=crawl, url=LISTING, status=200, outcome="listing")
+        for article in ARTICLES:
+            archive.log_fetch(crawl_id=crawl, url=article.url, status=200, outcome="article")
+            archive.save_article(article, crawl_id=crawl)
+        for url, comments in COMMENTS.items():
+            thread = CommentThread(url, comments, fetched_url=url.replace("article", "comments"))
+            archive.save_comments(thread, crawl_id=crawl)
+        archive.log_fetch(crawl_id=crawl, url=NOT_ARCHIVED, outcome="failed", reason="timeout")
+        archive.queue_retry(NOT_ARCHIVED, reason="timeout", crawl_id=crawl)
+        archive.log_fetch(crawl_id=crawl, url=STOP, status=404, outcome="failed", reason="http_404")
+        archive.finish_crawl(crawl, finish_reason="finished", counts={}, stats={"x": 1})
+    return path

@@ -1,0 +1,35 @@
+"""The Datasette benchmark stays runnable: a small synthetic archive, a few requests of each kind.
+
+The real run (100,000 articles, `make bench-datasette`) takes minutes; this checks the pieces:
+the synthetic archive written through `Archive`, `police-archive serve` started on a free port,
+every kind of page answering 200, the figures written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def test_datasette_bench_runs(tmp_path, capsys):
+    sys.path.insert(0, str(BENCH))
+    try:
+        import datasette_bench
+    finally:
+        sys.path.remove(str(BENCH))
+    db, figures = tmp_path / "bench.db", tmp_path / "figures.json"
+    args = ["--articles", "400", "--requests", "5", "--db", str(db), "--json", str(figures)]
+    assert datasette_bench.main(args) == 0
+    result = json.loads(figures.read_text())
+    assert set(result["pages"]) == {"search", "search common", "table search", "table", "article"}
+    assert all(page["errors"] == 0 and page["requests"] == 5 for page in result["pages"].values())
+    assert set(result["targets"]) == {"search", "table"}
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from articles").fetchone() == (400,)
+        assert conn.execute("select count(*) from links").fetchone()[0] > 1000
+        assert conn.execute("select count(*) from comments").fetchone()[0] > 100
+    assert "target search p95" in capsys.readouterr().out

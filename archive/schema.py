@@ -135,7 +135,8 @@ ARTICLES = Table(
         _c(
             "extractor",
             TEXT,
-            "Which profile or fallback extracted the record, e.g. 'profile:policeoracle'.",
+            "Which profile layout or fallback extracted the record: 'profile:policeoracle/table',"
+            " 'trafilatura' or 'readability'.",
             not_null=True,
             default="",
         ),

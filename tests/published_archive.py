@@ -7,6 +7,7 @@ retry queue entry: something on every page, facet and canned query the archive p
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -125,3 +126,44 @@ def build_archive(path: str | Path) -> Path:
         archive.log_fetch(crawl_id=crawl, url=STOP, status=404, outcome="failed", reason="http_404")
         archive.finish_crawl(crawl, finish_reason="finished", counts={}, stats={"x": 1})
     return path
+
+
+class LiveWriter:
+    """A crawl writing articles into an archive from a thread while a test reads it.
+
+    Writes up to `limit` articles (ids from `first_id`) in small batches until the `with` block
+    ends; `written` lists their URLs in order, `errors` what the writer raised.
+    """
+
+    def __init__(self, path: Path, *, first_id: int, limit: int, text: str, **archive_options):
+        self.path, self.first_id, self.limit, self.text = path, first_id, limit, text
+        self.options = archive_options  # batch_size, batch_seconds
+        self.written: list[str] = []
+        self.errors: list[Exception] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._crawl)
+
+    def _crawl(self) -> None:
+        try:
+            with Archive.open(self.path, **self.options) as archive:
+                crawl_id = archive.start_crawl(seeds=[], settings={})
+                for i in range(1, self.limit + 1):
+                    if self._stop.is_set():
+                        break
+                    url = f"{BASE}{self.first_id + i}"
+                    archive.save_article(
+                        Article(url, f"Live article {i}", "", "2024-05-01", self.text),
+                        crawl_id=crawl_id,
+                    )
+                    self.written.append(url)
+                archive.finish_crawl(crawl_id, finish_reason="finished", counts={}, stats={})
+        except Exception as exc:  # the test asserts there is none
+            self.errors.append(exc)
+
+    def __enter__(self) -> LiveWriter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()

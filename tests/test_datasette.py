@@ -11,14 +11,12 @@ import asyncio
 import csv
 import io
 import sqlite3
-import threading
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from datasette.utils import tilde_encode
 from markupsafe import escape as html_escape
 
-from archive.article import Article
 from archive.publish import (
     ARTICLE_TABLE_COLUMNS,
     CANNED_QUERIES,
@@ -31,7 +29,6 @@ from archive.publish import (
     make_datasette,
 )
 from archive.schema import TABLES
-from archive.store import Archive
 from tests.published_archive import (
     BURGLAR,
     CAMERAS,
@@ -39,6 +36,7 @@ from tests.published_archive import (
     NOT_ARCHIVED,
     PAY,
     STOP,
+    LiveWriter,
     build_archive,
 )
 
@@ -549,42 +547,21 @@ def test_serving_the_live_archive_while_a_crawl_writes(tmp_path):
     """WAL mode: Datasette reads while the writer commits batches; new articles appear."""
     path = build_archive(tmp_path / "live.db")
     c = Client(make_datasette(path))
-    stop = threading.Event()
-    written = []
-    errors = []
-
-    def crawl():
-        try:
-            with Archive.open(path, batch_size=5, batch_seconds=0.05) as archive:
-                crawl_id = archive.start_crawl(seeds=[], settings={})
-                i = 0
-                while not stop.is_set() and i < 400:
-                    i += 1
-                    url = f"https://www.policeoracle.com/news/article.cfm?id={50000 + i}"
-                    archive.save_article(
-                        Article(url, f"Live article {i}", "", "2024-05-01", "Burglar text " * 50),
-                        crawl_id=crawl_id,
-                    )
-                    written.append(url)
-                archive.finish_crawl(crawl_id, finish_reason="finished", counts={}, stats={})
-        except Exception as e:  # reported below
-            errors.append(e)
-
-    writer = threading.Thread(target=crawl)
-    writer.start()
-    try:
+    with LiveWriter(
+        path, first_id=50000, limit=400, text="Burglar text " * 50, batch_size=5, batch_seconds=0.05
+    ) as writer:
         counts = []
-        for _ in range(30):
-            data = c.json(f"/{DATABASE}/articles", _search="burglar", _size=1)
-            counts.append(data["filtered_table_rows_count"])
-            c.get(f"/{DATABASE}/articles?_search=live")
-            c.get(f"/{DATABASE}/search?q=live")
-            if written:
-                c.get(page(written[0]))
-    finally:
-        stop.set()
-        writer.join()
-        c.close()
+        try:
+            for _ in range(30):
+                data = c.json(f"/{DATABASE}/articles", _search="burglar", _size=1)
+                counts.append(data["filtered_table_rows_count"])
+                c.get(f"/{DATABASE}/articles?_search=live")
+                c.get(f"/{DATABASE}/search?q=live")
+                if writer.written:
+                    c.get(page(writer.written[0]))
+        finally:
+            c.close()
+    errors, written = writer.errors, writer.written
     assert not errors, errors
     assert counts == sorted(counts)  # never goes backwards
     final = Client(make_datasette(path))

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.article import Article
 from archive.cli import cli
 from archive.publish import (
     CANNED_QUERIES,
@@ -28,8 +26,7 @@ from archive.publish import (
     snapshot,
 )
 from archive.schema import TABLES_BY_NAME, ArchiveError
-from archive.store import Archive
-from tests.published_archive import BURGLAR, JOHN_EMAIL, build_archive
+from tests.published_archive import BURGLAR, JOHN_EMAIL, LiveWriter, build_archive
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -166,26 +163,11 @@ def test_snapshot_refuses_what_is_not_an_archive(tmp_path):
 def test_snapshot_while_a_crawl_writes(tmp_path):
     """VACUUM INTO copies the committed state: a consistent archive, whatever the writer does."""
     path = build_archive(tmp_path / "live.db")
-    stop = threading.Event()
-
-    def crawl():
-        with Archive.open(path, batch_size=3, batch_seconds=0.01) as archive:
-            crawl_id = archive.start_crawl(seeds=[], settings={})
-            i = 0
-            while not stop.is_set() and i < 2000:
-                i += 1
-                url = f"https://www.policeoracle.com/news/article.cfm?id={70000 + i}"
-                archive.save_article(
-                    Article(url, f"Article {i}", "", None, "text " * 200), crawl_id=crawl_id
-                )
-
-    writer = threading.Thread(target=crawl)
-    writer.start()
-    try:
+    with LiveWriter(
+        path, first_id=70000, limit=2000, text="text " * 200, batch_size=3, batch_seconds=0.01
+    ) as writer:
         reports = [snapshot(path, tmp_path / f"snap{i}.db") for i in range(3)]
-    finally:
-        stop.set()
-        writer.join()
+    assert not writer.errors, writer.errors
     counts = [r.articles for r in reports]
     assert counts == sorted(counts) and counts[0] >= 5
     for report in reports:

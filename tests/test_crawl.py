@@ -238,6 +238,9 @@ def test_crawl_history_and_summary(run):
     out = run.result.stdout
     assert f"articles new       {len(run.site.expected())}" in out
     assert re.search(r"http_404\s+3", out)
+    # the project's User-Agent, with its contact URL, on every request (robots.txt included)
+    agents = {r.user_agent for r in run.requests}
+    assert len(agents) == 1 and agents.pop().startswith("police-news-archive/0.1 (+https://")
 
 
 def test_full_text_search_finds_articles(run):

@@ -51,6 +51,7 @@ class RequestRecord:
     proxied: bool = False  # absolute URI in the request line
     duration_s: float | None = None  # time to produce the answer (stalls included)
     bytes_sent: int = 0  # body bytes written (in the file log: 0, it is written first)
+    user_agent: str = ""  # the User-Agent header sent
 
     @property
     def url(self) -> str:
@@ -158,6 +159,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.read(length)
         host, path, proxied = self._target()
         record = fixture._record(self.command, host, path, proxied=proxied)
+        record.user_agent = self.headers.get("User-Agent", "")
         started = time.monotonic()
         if not _is_site_host(host):
             response = FixtureResponse(

@@ -39,6 +39,7 @@ bench-datasette: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm

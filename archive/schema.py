@@ -487,6 +487,7 @@ def ensure_schema(db: Database) -> None:
             if table.kind == "fts":
                 _create_fts(db, table)
             elif table.kind == "view":
+                assert table.sql is not None, table.name
                 db.create_view(table.name, table.sql, ignore=True)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -516,6 +517,7 @@ def _create_table(db: Database, table: Table) -> None:
 def _create_fts(db: Database, fts: Table) -> None:
     if db.table(fts.name).exists():
         return
+    assert fts.source is not None, fts.name
     source = db.table(fts.source)
     columns = fts.column_names
     source.enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize="porter")

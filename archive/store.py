@@ -186,6 +186,7 @@ class Archive:
                 (self._stamp(), _json(list(seeds)), _json(dict(settings))),
             )
             crawl_id = cur.lastrowid
+        assert crawl_id is not None
         self.flush()
         self._tallies[crawl_id] = Counter()
         return crawl_id

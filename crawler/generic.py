@@ -96,6 +96,7 @@ def article_body(html_text: str, url: str | None = None) -> tuple[list[str], str
         date_extraction_params={"original_date": True, "extensive_search": not large},
         **_TRAFILATURA_OPTIONS,
     )
+    assert not isinstance(document, dict)  # as_dict is off: a Document or None
     blocks = _trafilatura_blocks(document.body) if document is not None else []
     if large:
         return blocks, TRAFILATURA, document

@@ -124,7 +124,10 @@ class RetryAfterMiddleware(RetryMiddleware):
         middleware.crawler = crawler
         return middleware
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Coroutine methods: Scrapy 2.19 awaits them, its own class's stubs are synchronous.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         reason = _status_message(response.status)
@@ -154,7 +157,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         await self._wait(delay, retry, reason)
         return retry
 
-    async def process_exception(
+    async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get(
@@ -180,7 +183,7 @@ class RetryAfterMiddleware(RetryMiddleware):
             {"delay": delay, "request": retry, "reason": reason},
             extra={"spider": self.crawler.spider},
         )
-        self.crawler.stats.inc_value("retry/after_wait_seconds", delay)
+        self.crawler.stats.inc_value("retry/after_wait_seconds", delay)  # type: ignore[arg-type]
         await self._sleep(delay)
 
     def _give_up_level(self, request: Request) -> int:

@@ -36,6 +36,7 @@ def _outcome(page: Page) -> str:
 
 class PoliceNewsSpider(scrapy.Spider):
     name = "police_news"
+    parser: PageParser  # set in from_crawler: the extraction pool lives as long as the crawl
 
     def __init__(self, start: str | list[str] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -46,7 +47,7 @@ class PoliceNewsSpider(scrapy.Spider):
         self.parsed: set[str] = set()  # canonical URLs of pages parsed in this crawl
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[override]
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.parser = PageParser(crawler.settings.getint("EXTRACT_WORKERS"))
         crawler.signals.connect(spider._close_parser, signal=signals.spider_closed)
@@ -63,24 +64,15 @@ class PoliceNewsSpider(scrapy.Spider):
         return scrapy.Request(url, self.parse, errback=self.failed, meta={"section": section})
 
     async def parse(self, response: Response) -> AsyncIterator[PageItem | scrapy.Request]:
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-        fetched = {
-            "url": _requested_url(response.request, response.url),
-            "final_url": response.url,
-            "status": response.status,
-            "size": len(response.body),
-            "content_type": content_type,
-            "elapsed_ms": _elapsed_ms(response.meta),
-        }
         try:
-            page = await self.parser.parse(response.url, response.body, content_type)
+            page = await self.parser.parse(response.url, response.body, _content_type(response))
         except NotAnArticle as exc:
-            yield PageItem(Fetch(outcome=NOT_ARTICLE, reason=exc.reason, **fetched))
+            yield PageItem(_fetched(response, NOT_ARTICLE, exc.reason))
             return
         self.parsed.add(canonical_url(response.url))
         if isinstance(page, Article):
             self.parsed.add(page.url)  # its <link rel=canonical>, when that differs
-        yield PageItem(Fetch(outcome=_outcome(page), **fetched), page)
+        yield PageItem(_fetched(response, _outcome(page)), page)
         for link in page.links:
             if link.to_url not in self.parsed:
                 yield self._request(link.to_url, link.section)
@@ -100,6 +92,25 @@ class PoliceNewsSpider(scrapy.Spider):
                 retry_later=transient,
             )
         )
+
+
+def _fetched(response: Response, outcome: str, reason: str | None = None) -> Fetch:
+    """The fetch log's record of a response."""
+    return Fetch(
+        url=_requested_url(response.request, response.url),
+        outcome=outcome,
+        final_url=response.url,
+        status=response.status,
+        size=len(response.body),
+        content_type=_content_type(response),
+        elapsed_ms=_elapsed_ms(response.meta),
+        reason=reason,
+    )
+
+
+def _content_type(response: Response) -> str | None:
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None
 
 
 def _requested_url(request: scrapy.Request | None, default: str) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from archive.publish import EXPORT_FORMATS, EXPORTABLE
+from archive.copies import EXPORT_FORMATS, EXPORTABLE
 from archive.store import Archive, ArchiveError
 
 
@@ -155,12 +155,12 @@ def _server_options(command):
 
 
 def _serve(db: str, host: str, port: int, metadata_file: str | None, *, immutable: bool) -> None:
-    from archive import publish
+    from archive import copies, publish
 
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}: run `police-archive crawl` first")
     try:
-        publish.open_readonly(db).close()
+        copies.open_readonly(db).close()
         overrides = publish.load_metadata_file(metadata_file) if metadata_file else None
     except (ArchiveError, OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -223,10 +223,10 @@ def publish(
     `police-archive serve SNAPSHOT --immutable` (or --serve here): the file is then also
     downloadable at /archive.db.
     """
-    from archive import publish as publishing
+    from archive import copies
 
     try:
-        report = publishing.snapshot(db, snapshot, keep_emails=keep_emails, overwrite=overwrite)
+        report = copies.snapshot(db, snapshot, keep_emails=keep_emails, overwrite=overwrite)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
     masked = "kept" if keep_emails else f"masked in {report.emails_masked} comments"
@@ -273,10 +273,10 @@ def export(db: str, table: str, fmt: str, output: str, keep_emails: bool) -> Non
     Rows in primary-key order, every documented column (README: the archive). Reads only: safe
     while a crawl writes.
     """
-    from archive import publish
+    from archive import copies
 
     try:
-        n = publish.export(db, table, fmt, output, keep_emails=keep_emails)
+        n = copies.export(db, table, fmt, output, keep_emails=keep_emails)
     except (ArchiveError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Exported {n} rows of {table} to {output}", err=True)

@@ -1,4 +1,5 @@
-"""Publishing the archive: Datasette metadata and configuration, snapshots, exports.
+"""What Datasette publishes: the archive's metadata, configuration and canned queries, and the
+Datasette instance that serves them.
 
 Everything Datasette is told about the archive is data in this module:
 
@@ -10,50 +11,29 @@ Everything Datasette is told about the archive is data in this module:
 Datasette 0.65 reads both from one ``metadata`` document (`datasette_metadata()` merges them);
 Datasette 1.0 reads the first from ``metadata.yaml`` and the second from ``datasette.yaml``, so the
 move is writing the two blocks to two files. `make_datasette()` builds the instance `police-archive
-serve` runs and the tests query; the plugin that renders the archive's pages is
-`archive.datasette_plugin`.
+serve` runs and the tests query, and `serve()` runs it; the plugin that renders the archive's
+pages is `archive.datasette_plugin`, and what its search boxes accept is `archive.search`.
 
-What is published:
-
-* ``serve`` on the live archive (the crawler may be writing to it: WAL mode lets Datasette read
-  while it writes): read-only, SQL time limits, row limits, robots.txt refusing crawlers; comment
-  text as archived, since it is your own copy (served on 127.0.0.1 by default);
-* `snapshot()`: a consistent copy (``VACUUM INTO``) for publishing, with commenters' e-mail
-  addresses masked (`mask_emails`), the full-text indexes optimised, served immutable so that the
-  database file can be downloaded;
-* `export_rows()`: one table as JSON lines or CSV, for scripts that do not run a server (e-mail
-  addresses masked unless asked otherwise).
+``serve`` on the live archive (the crawler may be writing to it: WAL mode lets Datasette read
+while it writes) is read-only, with SQL time limits, row limits and robots.txt refusing crawlers;
+comment text is as archived, since it is your own copy (served on 127.0.0.1 by default). The copies
+made for publishing (a snapshot served immutable, exports) are `archive.copies`.
 
 No Scrapy and no crawler import here: publishing works on an archive file alone.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import csv
 import json
-import os
 import re
-import sqlite3
-import sys
-import time
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from sqlite_utils import Database
-
-from archive.schema import (
-    SCHEMA_VERSION,
-    SQLITE_HEADER,
-    TABLES,
-    TABLES_BY_NAME,
-    ArchiveError,
-    inspect,
-)
+from archive.schema import SCHEMA_VERSION
 from archive.schema import datasette_metadata as schema_metadata
+from archive.search import SNIPPET_END, SNIPPET_START
 
 # The name Datasette serves the archive under, whatever the file is called: URLs stay the same
 # across snapshots (/archive/articles/...), so citations keep working.
@@ -212,8 +192,6 @@ class CannedQuery:
 # A query whose rows have `title` (or `from_title`, `to_title`) beside `url` (`from_url`,
 # `to_url`) shows the title as a link to the archived article; titles come from `articles` only,
 # so a NULL title means the page is not archived. URLs link to the original pages.
-SNIPPET_START, SNIPPET_END = "<mark>", "</mark>"
-
 CANNED_QUERIES: tuple[CannedQuery, ...] = (
     CannedQuery(
         "search",
@@ -422,275 +400,6 @@ def load_metadata_file(path: str | Path) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Full-text queries
-
-_QUERY_BITS = re.compile(r'"([^"]*)"?(\*?)|([^\s"]+)')
-_JOINS = frozenset({"OR", "AND"})
-# Curly quotes mark phrases too; a NUL would end the query early, for FTS5.
-_CLEAN = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "\x00": " "})
-
-
-def fts_query(text: str) -> str:
-    """A forgiving search box: turn what a reader types into a valid FTS5 query.
-
-    Words and ``"exact phrases"`` must all match; a trailing ``*`` makes a prefix (``burglar*``
-    finds burglar, burglary, burglaries); ``OR`` and ``AND`` in capitals between terms are
-    operators; ``-word`` or ``NOT word`` leaves out what matches it. Everything else is quoted, so
-    punctuation (``O'Brien``, ``co-operation``, ``(``) is never an FTS5 syntax error, and bits
-    without a letter or digit are dropped. A query with nothing to look for becomes ``""``, which
-    matches nothing.
-
-    Datasette's own `escape_fts` quotes every word (no prefixes, no operators); the archive's
-    Datasette plugin registers this function under that name for the archive database.
-    """
-    wanted: list[str] = []  # terms joined by AND / OR
-    unwanted: list[str] = []
-    negate_next = False
-    for match in _QUERY_BITS.finditer(text.translate(_CLEAN)):
-        phrase, phrase_star, word = match.groups()
-        if word in _JOINS:
-            if wanted and wanted[-1] not in _JOINS:
-                wanted.append(word)
-            continue
-        if word == "NOT":
-            negate_next = True
-            continue
-        negate, negate_next = negate_next, False
-        if word is None:
-            body, prefix = phrase, bool(phrase_star)
-        else:
-            if word.startswith("-"):
-                negate, word = True, word.lstrip("-")
-            body, prefix = word.rstrip("*"), word.endswith("*")
-        if not any(ch.isalnum() for ch in body):
-            continue  # no token in it: FTS5 would match nothing
-        term = '"' + body + '"' + ("*" if prefix else "")
-        if negate:
-            unwanted.append(term)
-            continue
-        if wanted and wanted[-1] not in _JOINS:
-            wanted.append("AND")
-        wanted.append(term)
-    while wanted and wanted[-1] in _JOINS:
-        wanted.pop()
-    if not wanted:
-        return '""'  # FTS5 cannot search for exclusions alone
-    query = " ".join(wanted)
-    if unwanted:  # NOT binds tighter than AND and OR
-        query = f"({query})" if "OR" in wanted else query
-        query += "".join(f" NOT {term}" for term in unwanted)
-    return query
-
-
-# ---------------------------------------------------------------------------------------------
-# E-mail addresses
-
-EMAIL_MASK = "[e-mail address removed]"
-_AT = r"(?:@|\s*[\[(]\s*at\s*[\])]\s*)"
-_DOT = r"(?:\.|\s*[\[(]\s*dot\s*[\])]\s*)"
-EMAIL_RE = re.compile(
-    rf"[\w.%+'-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[A-Za-z]{{2,}}\b",
-    re.IGNORECASE,
-)
-
-
-def mask_emails(text: str | None) -> str | None:
-    """`text` with every e-mail address (also ``name [at] host [dot] uk``) replaced by
-    EMAIL_MASK."""
-    if not text:
-        return text
-    return EMAIL_RE.sub(EMAIL_MASK, text)
-
-
-# ---------------------------------------------------------------------------------------------
-# Opening an archive read-only
-
-
-def open_readonly(path: str | Path) -> sqlite3.Connection:
-    """A read-only connection to the archive at `path`; ArchiveError when it is missing or not
-    an archive. Never writes (safe on a published snapshot or while a crawl writes)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ArchiveError(f"no archive at {path}")
-    with path.open("rb") as f:
-        if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise ArchiveError(f"{path} is not an archive: not an SQLite database")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    try:
-        inspect(Database(conn))
-    except (ArchiveError, sqlite3.DatabaseError) as e:
-        conn.close()
-        raise ArchiveError(f"{path} is not an archive: {e}") from e
-    return conn
-
-
-# ---------------------------------------------------------------------------------------------
-# Snapshots
-
-
-@dataclass(frozen=True, slots=True)
-class SnapshotReport:
-    path: Path
-    articles: int
-    comments: int
-    emails_masked: int  # comments whose text or author had an address masked
-    size: int  # bytes
-    seconds: float
-
-
-def snapshot(
-    source: str | Path,
-    dest: str | Path,
-    *,
-    keep_emails: bool = False,
-    overwrite: bool = False,
-) -> SnapshotReport:
-    """Write a consistent, self-contained copy of the archive at `source` to `dest` for publishing.
-
-    ``VACUUM INTO`` copies the committed state in one read transaction, so a crawl may keep
-    writing meanwhile. In the copy, commenters' e-mail addresses are masked (unless
-    `keep_emails`), the full-text indexes are merged into one segment each (faster searches)
-    and query-planner statistics are gathered. The copy is in rollback-journal mode (no -wal
-    file), ready to be served immutable. It is written next to `dest` and renamed into place, so
-    `dest` is never half-written.
-    """
-    started = time.monotonic()
-    source, dest = Path(source), Path(dest)
-    if dest.exists():
-        if dest.resolve() == source.resolve():
-            raise ArchiveError(f"the snapshot would overwrite the archive itself ({dest})")
-        if not overwrite:
-            raise ArchiveError(f"{dest} exists (use --overwrite to replace it)")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    src = open_readonly(source)
-    try:
-        src.execute("VACUUM INTO ?", (str(tmp),))
-    except sqlite3.Error as e:
-        tmp.unlink(missing_ok=True)
-        raise ArchiveError(f"cannot write a snapshot to {dest}: {e}") from e
-    finally:
-        src.close()
-    try:
-        conn = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode = DELETE")
-            masked = 0 if keep_emails else _mask_comment_emails(conn)
-            for fts in (t.name for t in TABLES if t.kind == "fts"):
-                conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
-            conn.execute("ANALYZE")
-            conn.execute("VACUUM")
-            articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-            comments = conn.execute("SELECT count(*) FROM comments").fetchone()[0]
-        finally:
-            conn.close()
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return SnapshotReport(
-        dest, articles, comments, masked, dest.stat().st_size, time.monotonic() - started
-    )
-
-
-def _mask_comment_emails(conn: sqlite3.Connection) -> int:
-    """Mask addresses in comments.text and comments.author; the triggers re-index comments_fts.
-
-    Two comments that differ only by an address become identical, which the comments' unique
-    identity forbids: OR REPLACE keeps one of them (recursive triggers, so that the FTS delete
-    trigger also fires for the row it replaces).
-    """
-    conn.create_function("mask_emails", 1, mask_emails, deterministic=True)
-    conn.execute("PRAGMA recursive_triggers = ON")
-    conn.execute("BEGIN")
-    try:
-        cur = conn.execute(
-            "UPDATE OR REPLACE comments SET text = mask_emails(text), author = mask_emails(author) "
-            "WHERE mask_emails(text) != text OR mask_emails(author) != author"
-        )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return cur.rowcount
-
-
-# ---------------------------------------------------------------------------------------------
-# Exports
-
-EXPORT_FORMATS = ("jsonl", "csv")
-# Tables and views that can be exported (the FTS indexes are copies of articles and comments).
-EXPORTABLE = tuple(t.name for t in TABLES if t.kind != "fts")
-# Columns whose e-mail addresses are masked on export: commenters'.
-_MASKED_COLUMNS = {"comments": ("text", "author")}
-
-
-def export_rows(
-    path: str | Path,
-    table: str,
-    *,
-    keep_emails: bool = False,
-) -> Iterator[dict[str, Any]]:
-    """Every row of `table` (a table or view of the archive) as a dict, in primary-key order."""
-    if table not in EXPORTABLE:
-        raise ValueError(f"cannot export {table!r}: choose one of {', '.join(EXPORTABLE)}")
-    spec = TABLES_BY_NAME[table]
-    columns = ", ".join(f'"{c}"' for c in spec.column_names)
-    # Tables in primary-key (or rowid) order; views in the order they give.
-    order = f' ORDER BY "{spec.pk or "rowid"}"' if spec.kind == "table" else ""
-    masked = () if keep_emails else _MASKED_COLUMNS.get(table, ())
-    conn = open_readonly(path)
-    try:
-        cursor = conn.execute(f'SELECT {columns} FROM "{table}"{order}')
-        for values in cursor:
-            row = dict(zip(spec.column_names, values, strict=True))
-            for column in masked:
-                row[column] = mask_emails(row[column])
-            yield row
-    finally:
-        conn.close()
-
-
-def write_export(
-    rows: Iterator[dict[str, Any]], out: IO[str], fmt: str, columns: Sequence[str]
-) -> int:
-    """Write `rows` to `out` as JSON lines or CSV (with a header row); return how many."""
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"format must be one of {EXPORT_FORMATS}, not {fmt!r}")
-    n = 0
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row.values()])
-            n += 1
-    else:
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-    return n
-
-
-def export(
-    path: str | Path,
-    table: str,
-    fmt: str,
-    output: str | Path | None = None,
-    *,
-    keep_emails: bool = False,
-) -> int:
-    """Export `table` of the archive at `path` to `output` (stdout when None or "-")."""
-    columns = TABLES_BY_NAME[table].column_names if table in TABLES_BY_NAME else ()
-    rows = export_rows(path, table, keep_emails=keep_emails)
-    if output is None or str(output) == "-":
-        return write_export(rows, sys.stdout, fmt, columns)
-    with contextlib.ExitStack() as stack:
-        out = stack.enter_context(Path(output).open("w", encoding="utf-8", newline=""))
-        return write_export(rows, out, fmt, columns)
-
-
-# ---------------------------------------------------------------------------------------------
 # Datasette
 
 
@@ -729,22 +438,18 @@ def serve(ds, *, host: str, port: int, log_level: str = "info") -> None:
 
 
 __all__ = [
+    "ARTICLE_TABLE_COLUMNS",
     "CANNED_QUERIES",
+    "CANNED_QUERIES_BY_NAME",
     "DATABASE",
-    "EXPORTABLE",
-    "EXPORT_FORMATS",
     "SETTINGS",
+    "TABLE_CONFIG",
     "CannedQuery",
-    "SnapshotReport",
     "configuration",
     "datasette_metadata",
+    "deep_merge",
     "descriptive_metadata",
-    "export",
-    "export_rows",
-    "fts_query",
+    "load_metadata_file",
     "make_datasette",
-    "mask_emails",
-    "open_readonly",
     "serve",
-    "snapshot",
 ]

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
     if args.no_serve:
         return 0
-    print(f"\nDatasette on http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
+    print(flush=True)  # `serve` says where Datasette listens
     serve = [str(BIN / "police-archive"), "serve", args.db, "--port", str(args.port)]
     try:
         return subprocess.run(serve).returncode

@@ -17,6 +17,14 @@ LISTING = "listing"
 COMMENTS = "comments"
 LINK_SECTIONS = (IN_OTHER_NEWS, MORE_NEWS, PAGINATION, LISTING, COMMENTS)
 
+# Outcomes of one fetch (the `fetches.outcome` column); every one but FAILED is a success.
+ARTICLE_FETCHED = "article"
+COMMENTS_FETCHED = "comments"
+LISTING_FETCHED = "listing"
+NOT_ARTICLE = "not_article"
+FAILED = "failed"
+FETCH_OUTCOMES = (ARTICLE_FETCHED, COMMENTS_FETCHED, LISTING_FETCHED, NOT_ARTICLE, FAILED)
+
 
 @dataclass(frozen=True, slots=True)
 class Link:

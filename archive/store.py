@@ -28,12 +28,18 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive.article import LINK_SECTIONS, Article, CommentThread, Link, Listing
+from archive.article import (
+    FAILED,
+    FETCH_OUTCOMES,
+    LINK_SECTIONS,
+    Article,
+    CommentThread,
+    Link,
+    Listing,
+)
 from archive.schema import SQLITE_HEADER, ArchiveError, ensure_schema, inspect
 
-# `fetches.outcome` values; every one but "failed" is a successful fetch.
-FETCH_OUTCOMES = ("article", "comments", "listing", "not_article", "failed")
-SUCCESS_OUTCOMES = frozenset(FETCH_OUTCOMES) - {"failed"}
+SUCCESS_OUTCOMES = frozenset(FETCH_OUTCOMES) - {FAILED}
 # Fetch failures that mean an archived article has been taken down.
 GONE_REASONS = frozenset({"http_404", "http_410"})
 # `crawls` columns `finish_crawl(counts=...)` fills in.

@@ -10,18 +10,11 @@ from dataclasses import dataclass
 
 from archive.article import Page
 
-# Outcomes of one fetch (the `fetches.outcome` column).
-ARTICLE = "article"
-COMMENTS = "comments"
-LISTING = "listing"
-NOT_ARTICLE = "not_article"
-FAILED = "failed"
-
 
 @dataclass(frozen=True, slots=True)
 class Fetch:
     url: str  # the URL requested (after redirects: `final_url`)
-    outcome: str
+    outcome: str  # one of archive.article.FETCH_OUTCOMES
     final_url: str | None = None
     status: int | None = None
     size: int | None = None

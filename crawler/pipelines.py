@@ -19,9 +19,9 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.article import Article, CommentThread, Listing
+from archive.article import FAILED, NOT_ARTICLE, Article, CommentThread, Listing
 from archive.store import Archive
-from crawler.items import FAILED, NOT_ARTICLE, Fetch, PageItem
+from crawler.items import Fetch, PageItem
 
 logger = logging.getLogger(__name__)
 

@@ -19,19 +19,29 @@ from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archive.article import Article, CommentThread, NotAnArticle, Page
+from archive.article import (
+    ARTICLE_FETCHED,
+    COMMENTS_FETCHED,
+    FAILED,
+    LISTING_FETCHED,
+    NOT_ARTICLE,
+    Article,
+    CommentThread,
+    NotAnArticle,
+    Page,
+)
 from crawler.failures import failure_reason
-from crawler.items import ARTICLE, COMMENTS, FAILED, LISTING, NOT_ARTICLE, Fetch, PageItem
+from crawler.items import Fetch, PageItem
 from crawler.urls import canonical_url
 from crawler.workers import PageParser
 
 
 def _outcome(page: Page) -> str:
     if isinstance(page, Article):
-        return ARTICLE
+        return ARTICLE_FETCHED
     if isinstance(page, CommentThread):
-        return COMMENTS
-    return LISTING
+        return COMMENTS_FETCHED
+    return LISTING_FETCHED
 
 
 class PoliceNewsSpider(scrapy.Spider):

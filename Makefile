@@ -17,7 +17,7 @@ install: $(BIN)/police-archive
 
 ## Serve the bundled sample site on 127.0.0.1, crawl it into demo.db, open it in Datasette.
 demo: install
-	$(BIN)/python -m tests.site.demo --db demo.db --port $(PORT)
+	$(BIN)/python -m sample_site.demo --db demo.db --port $(PORT)
 
 ## The default test suite (fast: the hazard crawl at full size and benchmarks are marked).
 test: install

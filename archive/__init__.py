@@ -1,6 +1,6 @@
-"""The police-news archive: the crawler/archive contract (`archive.article`), the SQLite schema
+"""The police-news archive: the crawler/archive contract (`archive.records`), the SQLite schema
 (`archive.schema`) and the store (`archive.store`).
 
-Deliberately empty: `archive.article` is imported by the crawler's extraction worker processes,
+Deliberately empty: `archive.records` is imported by the crawler's extraction worker processes,
 which should not pay for importing sqlite-utils. Import from the submodules.
 """

@@ -190,7 +190,7 @@ ARTICLES = Table(
             "articles_listing",
             ("published DESC", "url", "category", "author", "site", "paywalled", "status"),
         ),
-        # The published archive's facets (archive.publish) group by these columns: with an index
+        # The published archive's facets (publish.app) group by these columns: with an index
         # a facet reads the index alone instead of every article's text.
         Index("articles_category", ("category",)),
         Index("articles_author", ("author",)),

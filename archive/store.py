@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive.article import (
+from archive.records import (
     FAILED,
     FETCH_OUTCOMES,
     LINK_SECTIONS,

@@ -3,7 +3,7 @@
 
     python bench/crawl_bench.py [--articles 300] [--repeat 1] [--json FILE] [--check]
 
-Each run starts a fresh fixture server (``python -m tests.site --no-hazards``, a separate process
+Each run starts a fresh fixture server (``python -m sample_site --no-hazards``, a separate process
 whose CPU is not counted), runs one crawler against it as a subprocess and measures:
 
 - wall seconds, from spawning the crawler to its exit;
@@ -309,12 +309,12 @@ def _kill(members: list[ProcStat]) -> None:
 
 
 class FixtureServer:
-    """``python -m tests.site`` in its own process, with a request log."""
+    """``python -m sample_site`` in its own process, with a request log."""
 
     def __init__(self, articles: int, seed: int, work: Path):
         self.log_path = work / "requests.jsonl"
         self.err = open(work / "server-stderr.txt", "wb")  # noqa: SIM115 - closed in stop()
-        cmd = [sys.executable, "-m", "tests.site", "--no-hazards", "--port", "0"]
+        cmd = [sys.executable, "-m", "sample_site", "--no-hazards", "--port", "0"]
         cmd += ["--articles", str(articles), "--seed", str(seed)]
         cmd += ["--request-log", str(self.log_path)]
         self.proc = subprocess.Popen(
@@ -370,7 +370,7 @@ def _tool(name: str, module_args: list[str]) -> list[str]:
 
 def ours_command(seeds: list[str], extra: list[str] = ()) -> list[str]:
     """`police-archive crawl`; `extra` are NAME=VALUE settings for experiments (--ours-set)."""
-    cli = _tool("police-archive", ["-c", "from archive.cli import main; main()"])
+    cli = _tool("police-archive", ["-c", "from police_archive.cli import main; main()"])
     return [
         *cli, "crawl", *seeds, "--db", "ours.db", *POLITENESS,
         "--no-progress", "-s", "LOG_LEVEL=WARNING", *(a for e in extra for a in ("-s", e)),
@@ -471,7 +471,7 @@ def run_once(name: str, index: int, args: argparse.Namespace, work: Path) -> dic
 
 def warm_up(env: dict[str, str]) -> None:
     """Load both crawlers' imports once, so neither pays for a cold page cache."""
-    code = "import scrapy, trafilatura, sqlite_utils, crawler.extract, crawler.spiders.police_news"
+    code = "import scrapy, trafilatura, sqlite_utils, pages.extract, crawler.spiders.police_news"
     subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=False)
 
 

@@ -44,9 +44,9 @@ from urllib.parse import quote, urlencode
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from archive.article import Article, Comment, CommentThread, Link  # noqa: E402
-from archive.publish import DATABASE  # noqa: E402
+from archive.records import Article, Comment, CommentThread, Link  # noqa: E402
 from archive.store import Archive  # noqa: E402
+from publish.app import DATABASE  # noqa: E402
 
 TARGETS_MS = {"search": 100.0, "table": 300.0}  # p95
 MEASURE_BUDGET_S = 15 * 60

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archive.article import Page
+from archive.records import Page
 
 
 @dataclass(frozen=True, slots=True)
 class Fetch:
     url: str  # the URL requested (after redirects: `final_url`)
-    outcome: str  # one of archive.article.FETCH_OUTCOMES
+    outcome: str  # one of archive.records.FETCH_OUTCOMES
     final_url: str | None = None
     status: int | None = None
     size: int | None = None

@@ -19,7 +19,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.article import FAILED, NOT_ARTICLE, Article, CommentThread, Listing
+from archive.records import FAILED, NOT_ARTICLE, Article, CommentThread, Listing
 from archive.store import Archive
 from crawler.items import Fetch, PageItem
 

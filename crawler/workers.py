@@ -18,7 +18,7 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from archive.article import NotAnArticle, Page
+from archive.records import NotAnArticle, Page
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +27,11 @@ def _warm_up() -> None:
     """Import the extraction stack once per worker, not on its first page."""
     # Ctrl-C is the crawler's to handle: it shuts the pool down after the pages in hand
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import crawler.extract  # noqa: F401
+    import pages.extract  # noqa: F401
 
 
 def _parse(url: str, body: bytes, content_type: str | None) -> Page:
-    from crawler.extract import parse_page
+    from pages.extract import parse_page
 
     return parse_page(url, body, content_type=content_type)
 

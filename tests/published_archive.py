@@ -11,7 +11,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from archive.article import Article, Comment, CommentThread, Link, Listing
+from archive.records import Article, Comment, CommentThread, Link, Listing
 from archive.store import Archive
 
 BASE = "https://www.policeoracle.com/news/article.cfm?id="

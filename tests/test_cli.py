@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import cli
+from police_archive.cli import cli
 
 
 def run(*args: str):
@@ -93,7 +93,7 @@ def test_every_command_is_documented_in_the_readme():
 
 def test_archive_package_never_imports_scrapy_or_the_crawler():
     code = (
-        "import sys, archive.article, archive.schema, archive.store\n"
+        "import sys, archive.records, archive.schema, archive.store\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('scrapy', 'crawler', 'twisted')]\n"
         "assert not bad, bad\n"
     )
@@ -125,7 +125,7 @@ def test_progress_line_counts():
 
 
 def test_summary_lists_failures_by_reason():
-    from archive.cli import summary
+    from police_archive.cli import summary
 
     stats = {
         "archive/crawl_id": 4,

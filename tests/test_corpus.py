@@ -3,7 +3,7 @@
 The corpus is `../shared/corpora/article-extraction-benchmark/` beside the repository (or
 $POLICE_ARCHIVE_CORPORA): 181 pages, never copied into the repository. Our extraction (the engine
 of `police-archive extract`) must score at least the recorded floor, tests/corpus_floor.json, and
-at least plain trafilatura in the same run. `python -m crawler.quality` prints the full report.
+at least plain trafilatura in the same run. `python -m pages.quality` prints the full report.
 
 About 15 s on two cores, so it is part of the default run. Without the corpus the gate skips,
 except under CI=true, where it fails: a gate that silently stops measuring is no gate.
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler import quality
-from crawler.quality import OURS, PLAIN, PLAIN_NO_COMMENTS, f1, page_scores, shingles
+from pages import quality
+from pages.quality import OURS, PLAIN, PLAIN_NO_COMMENTS, f1, page_scores, shingles
 
 FLOOR = Path(__file__).parent / "corpus_floor.json"
 

@@ -1,6 +1,6 @@
 """End to end: `police-archive crawl` on the fixture police-news site, into a real SQLite file.
 
-The site (tests/site) is served on 127.0.0.1 and reached through it as an HTTP proxy, so the
+The site (sample_site) is served on 127.0.0.1 and reached through it as an HTTP proxy, so the
 crawler sees the real URL shapes (www. and touch. hosts) and nothing can leave the machine. The
 main crawl is the 400-article site with every hazard of the core crawl issue's acceptance
 criteria.
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.urls import canonical_url
-from tests.site import build_site, serve_site
-from tests.site.templates import COOKIES, OUTAGE, SUBSCRIBE
+from pages.urls import canonical_url
+from sample_site import build_site, serve_site
+from sample_site.templates import COOKIES, OUTAGE, SUBSCRIBE
 
 CLI = str(Path(sys.executable).parent / "police-archive")
 FAST = [

@@ -1,7 +1,7 @@
 """The published archive through Datasette's own client: every configured facet, canned query and
 search mode, the article page, exports and the safety settings.
 
-The Datasette instance is the one `police-archive serve` runs (`archive.publish.make_datasette`),
+The Datasette instance is the one `police-archive serve` runs (`publish.app.make_datasette`),
 on the small archive of tests/published_archive.py.
 """
 
@@ -17,7 +17,8 @@ import pytest
 from datasette.utils import tilde_encode
 from markupsafe import escape as html_escape
 
-from archive.publish import (
+from archive.schema import TABLES
+from publish.app import (
     ARTICLE_TABLE_COLUMNS,
     CANNED_QUERIES,
     DATABASE,
@@ -28,7 +29,6 @@ from archive.publish import (
     descriptive_metadata,
     make_datasette,
 )
-from archive.schema import TABLES
 from tests.published_archive import (
     BURGLAR,
     CAMERAS,
@@ -573,7 +573,7 @@ def test_serving_the_live_archive_while_a_crawl_writes(tmp_path):
 
 
 def test_a_deployers_metadata_file_overrides_the_defaults(archive_path, tmp_path):
-    from archive.publish import load_metadata_file
+    from publish.app import load_metadata_file
 
     own = tmp_path / "metadata.yaml"
     own.write_text("title: Our archive\nlicense: CC BY 4.0\nplugins:\n  datasette-block-robots:\n"

@@ -38,7 +38,7 @@ def get_json(url: str, timeout: float = 20.0):
 def test_demo_crawls_the_sample_site_and_serve_publishes_it(tmp_path):
     db = tmp_path / "demo.db"
     result = subprocess.run(
-        [sys.executable, "-m", "tests.site.demo", "--db", str(db), "--no-serve"],
+        [sys.executable, "-m", "sample_site.demo", "--db", str(db), "--no-serve"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from archive.article import Article, CommentThread, Link, Listing, NotAnArticle
-from crawler import generic
-from crawler.dates import parse_date
-from crawler.extract import parse_page
-from crawler.metadata import clean_author, clean_title
-from crawler.pagetext import decode_html
-from crawler.sites import POLICE_ORACLE
+from archive.records import Article, CommentThread, Link, Listing, NotAnArticle
+from pages import generic
+from pages.dates import parse_date
+from pages.extract import parse_page
+from pages.metadata import clean_author, clean_title
+from pages.pagetext import decode_html
+from pages.sites import POLICE_ORACLE
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.json"))
@@ -95,7 +95,7 @@ def test_no_boilerplate_in_text(name):
 
 
 def test_link_sections_and_targets_are_canonical_and_followable():
-    from crawler.urls import canonical_url, followable
+    from pages.urls import canonical_url, followable
 
     for name in CASES:
         _, page = parse_case(name)
@@ -119,12 +119,12 @@ def test_profile_path_never_imports_the_fallback():
     code = """
 import json, sys
 from pathlib import Path
-from crawler.extract import parse_page
+from pages.extract import parse_page
 for case in sorted(Path("tests/golden").glob("*.json")):
     data = json.loads(case.read_text(encoding="utf-8"))
     body = case.with_suffix(".html").read_bytes()
     parse_page(data["url"], body, content_type=data["content_type"])
-print(sorted(m for m in ("crawler.generic", "trafilatura", "readability") if m in sys.modules))
+print(sorted(m for m in ("pages.generic", "trafilatura", "readability") if m in sys.modules))
 """
     root = Path(__file__).parent.parent
     done = subprocess.run(

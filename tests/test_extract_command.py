@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import cli
-from crawler import extract as extract_module
-from crawler.pagefiles import extract_file, extract_files, read_page
+from pages import extract as extract_module
+from pages.pagefiles import extract_file, extract_files, read_page
+from police_archive.cli import cli
 
 GOLDEN = Path(__file__).parent / "golden"
 TABLE_URL = "http://www.policeoracle.localhost/news/article.cfm?id=311"

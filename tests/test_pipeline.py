@@ -8,7 +8,7 @@ import sqlite3
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from archive.article import IN_OTHER_NEWS, Article, Comment, CommentThread, Link
+from archive.records import IN_OTHER_NEWS, Article, Comment, CommentThread, Link
 from crawler.items import Fetch, PageItem
 from crawler.pipelines import ArchivePipeline
 from crawler.spiders.police_news import PoliceNewsSpider

@@ -14,8 +14,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.cli import cli
-from archive.copies import (
+from archive.schema import TABLES_BY_NAME, ArchiveError
+from police_archive.cli import cli
+from publish.app import CANNED_QUERIES
+from publish.copies import (
     EMAIL_MASK,
     EXPORTABLE,
     SnapshotReport,
@@ -23,9 +25,7 @@ from archive.copies import (
     mask_emails,
     snapshot,
 )
-from archive.publish import CANNED_QUERIES
-from archive.schema import TABLES_BY_NAME, ArchiveError
-from archive.search import fts_query
+from publish.search import fts_query
 from tests.published_archive import BURGLAR, JOHN_EMAIL, LiveWriter, build_archive
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -253,7 +253,7 @@ def test_publishing_never_imports_scrapy_or_the_crawler():
     import sys
 
     code = (
-        "import sys, archive.copies, archive.publish, archive.search, archive.datasette_plugin\n"
+        "import sys, publish.copies, publish.app, publish.search, publish.plugin\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('scrapy', 'crawler', 'twisted')]\n"
         "assert not bad, bad\n"
     )

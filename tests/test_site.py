@@ -1,4 +1,4 @@
-"""Tests of the fixture police-news site itself (tests/site): content, routing, hazards, server.
+"""Tests of the fixture police-news site itself (sample_site): content, routing, hazards, server.
 
 Everything goes to the fixture server on 127.0.0.1, through urllib with a proxy handler (the way
 a crawler with http_proxy set talks to it); a guard fails any test that connects elsewhere.
@@ -23,8 +23,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.site import BASE, TOUCH, WWW, build_site, resolve_href, serve_site
-from tests.site.content import CP1252_MARKERS
+from sample_site import BASE, TOUCH, WWW, build_site, resolve_href, serve_site
+from sample_site.content import CP1252_MARKERS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -457,7 +457,7 @@ def test_main_module_serves(tmp_path):
         [
             sys.executable,
             "-m",
-            "tests.site",
+            "sample_site",
             "--articles",
             "20",
             "--no-hazards",

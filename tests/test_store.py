@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from archive.article import (
+from archive.records import (
     IN_OTHER_NEWS,
     LISTING,
     MORE_NEWS,

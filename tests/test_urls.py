@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.sites import PROFILES, SiteProfile, UrlPattern
-from crawler.urls import (
+from pages.sites import PROFILES, SiteProfile, UrlPattern
+from pages.urls import (
     article_url_for_comments,
     canonical_url,
     comments_url_for_article,

@@ -19,7 +19,7 @@ from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archive.article import (
+from archive.records import (
     ARTICLE_FETCHED,
     COMMENTS_FETCHED,
     FAILED,
@@ -32,8 +32,8 @@ from archive.article import (
 )
 from crawler.failures import failure_reason
 from crawler.items import Fetch, PageItem
-from crawler.urls import canonical_url
 from crawler.workers import PageParser
+from pages.urls import canonical_url
 
 
 def _outcome(page: Page) -> str:

@@ -1,7 +1,7 @@
 """Write the golden pages of the extraction tests: `<name>.html` and `<name>.json` in this folder.
 
 Run once from the repository root (`python tests/golden/make_golden.py`); the files are committed.
-Each page is rendered from tests/site/templates.py (plus a few hand-made messy variants) and saved
+Each page is rendered from sample_site/templates.py (plus a few hand-made messy variants) and saved
 as the bytes a server would send. The expected fields in the JSON come from the fixture data
 itself (`FixtureArticle.expected_text()`, its title, author, dates...), never from the extractor,
 and the expected links are written out by hand: the canonical URL each href must become.
@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from tests.site.templates import (  # noqa: E402
+from sample_site.templates import (  # noqa: E402
     COOKIES,
     OUTAGE,
     SUBSCRIBE,

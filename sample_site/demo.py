@@ -1,6 +1,6 @@
 """The offline demo (`make demo`): serve the sample site, crawl it, browse the archive.
 
-    python -m tests.site.demo [--db demo.db] [--articles 60] [--port 8001] [--no-serve]
+    python -m sample_site.demo [--db demo.db] [--articles 60] [--port 8001] [--no-serve]
 
 Serves a generated police-news site (both layouts, comment threads, listings and the hazards of
 real sites) on 127.0.0.1, runs `police-archive crawl` on it through that server as an HTTP proxy,
@@ -26,7 +26,7 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.site.demo", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sample_site.demo", description=__doc__)
     parser.add_argument("--db", default="demo.db")
     parser.add_argument("--articles", type=int, default=60)
     parser.add_argument("--port", type=int, default=8001, help="Datasette's port")

@@ -33,10 +33,10 @@ from lxml import etree
 from readability import Document
 from readability.readability import Unparseable
 
-from archive.article import Article, NotAnArticle
-from crawler.dates import parse_date, plausible
-from crawler.metadata import PageMeta, ParsedPage, byline_name, clean_author, clean_title, squash
-from crawler.pagetext import HTML_PARSER, TextBlocks, clean_markup, first_text, node_text, norm
+from archive.records import Article, NotAnArticle
+from pages.dates import parse_date, plausible
+from pages.metadata import PageMeta, ParsedPage, byline_name, clean_author, clean_title, squash
+from pages.pagetext import HTML_PARSER, TextBlocks, clean_markup, first_text, node_text, norm
 
 __all__ = ["READABILITY", "TRAFILATURA", "article_body", "generic_article"]
 
@@ -48,7 +48,7 @@ _FALLBACK_FAST_ABOVE = 1_000_000
 _FALLBACK_MAX = 4_000_000
 
 # trafilatura's options, chosen deliberately and measured on the 181 real pages of the article
-# extraction benchmark (`python -m crawler.quality`: F1 of the body text). With everything below
+# extraction benchmark (`python -m pages.quality`: F1 of the body text). With everything below
 # our F1 is 0.974; each choice flipped alone:
 _TRAFILATURA_OPTIONS: dict[str, Any] = {
     # reader comments are not the article. Plain trafilatura keeps them (0.953, 0.960 without);

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.article import NotAnArticle
-from crawler.dates import DATE_WORDS, parse_date, plausible
-from crawler.pagetext import decode_html, norm, parse_html, select, word_set
-from crawler.sites import SiteProfile
-from crawler.urls import canonical_url_or_none, page_kind, resolve
+from archive.records import NotAnArticle
+from pages.dates import DATE_WORDS, parse_date, plausible
+from pages.pagetext import decode_html, norm, parse_html, select, word_set
+from pages.sites import SiteProfile
+from pages.urls import canonical_url_or_none, page_kind, resolve
 
 __all__ = [
     "PageMeta",

@@ -1,12 +1,12 @@
 """The fixture police-news site: generated (generate.py), served on 127.0.0.1 (server.py).
 
-    from tests.site import build_site, serve_site
+    from sample_site import build_site, serve_site
     site = build_site(40, seed=1, hazards=True)
     with serve_site(site) as server:   # env for a crawler: http_proxy=server.proxy_url, no_proxy=
         ...
     site.expected()                    # what an obeying crawler must archive
 
-``python -m tests.site --help`` serves one from the command line (for benchmarks).
+``python -m sample_site --help`` serves one from the command line (for benchmarks).
 """
 
 from .generate import (

@@ -1,7 +1,7 @@
 """Saved pages -> records: the engine of `police-archive extract` and of the corpus quality gate.
 
 A saved page (an HTML file, gzip-compressed or not) goes through exactly the crawler's extraction,
-`crawler.extract.parse_page`, as if it had been fetched from its URL: the site profile when one
+`pages.extract.parse_page`, as if it had been fetched from its URL: the site profile when one
 matches that URL, trafilatura (checked against readability) otherwise. No Scrapy here.
 
 The URL a file is read as:
@@ -36,7 +36,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from archive.article import Article, CommentThread, Listing, NotAnArticle
+from archive.records import Article, CommentThread, Listing, NotAnArticle
 
 GZIP_MAGIC = b"\x1f\x8b"
 UNREADABLE = "unreadable"
@@ -67,14 +67,14 @@ def read_page(path: str | os.PathLike[str]) -> bytes:
 def page_url(body: bytes, path: str | os.PathLike[str]) -> str:
     """The URL to read a saved page as when none is given: its absolute http(s) canonical link or
     og:url, else the file's `file:` URI."""
-    from crawler.metadata import page_declared_url
+    from pages.metadata import page_declared_url
 
     return page_declared_url(body) or Path(path).resolve().as_uri()
 
 
 def extract_file(path: str | os.PathLike[str], url: str | None = None) -> dict[str, Any]:
     """The record of one saved page, or its error: never raises for a bad page."""
-    from crawler.extract import parse_page
+    from pages.extract import parse_page
 
     name = os.fspath(path)
     try:
@@ -103,8 +103,8 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # import the extraction stack once per worker: the profile engine and the fallback
     # (trafilatura, readability)
-    import crawler.extract  # noqa: F401
-    import crawler.generic  # noqa: F401
+    import pages.extract  # noqa: F401
+    import pages.generic  # noqa: F401
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:

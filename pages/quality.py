@@ -1,9 +1,9 @@
 """Extraction quality measured on real pages: the article-extraction benchmark and its report.
 
-    python -m crawler.quality [--corpus DIR] [--workers N] [--worst N]
+    python -m pages.quality [--corpus DIR] [--workers N] [--worst N]
                               [--save FILE] [--against FILE]
 
-scores our extraction (`crawler.pagefiles`, the engine of `police-archive extract`) and plain
+scores our extraction (`pages.pagefiles`, the engine of `police-archive extract`) and plain
 trafilatura on the 181 pages of the benchmark in `shared/corpora/article-extraction-benchmark/`,
 and prints precision, recall and F1, empty outputs, which extractor read how many pages, and the
 worst pages with their site (the URL's host). `--save` writes every page's scores as JSON;
@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.pagefiles import extract_files, process_pool, read_page
+from pages.pagefiles import extract_files, process_pool, read_page
 
 BENCHMARK = "article-extraction-benchmark"
 CORPORA_ENV = "POLICE_ARCHIVE_CORPORA"
@@ -305,7 +305,7 @@ def compare(evaluation: Evaluation, earlier: dict, *, top: int = 15) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m crawler.quality",
+        prog="python -m pages.quality",
         description="Score our extraction and plain trafilatura on the article-extraction "
         "benchmark and show the worst pages.",
     )

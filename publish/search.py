@@ -3,9 +3,9 @@ how the matching passage is marked in a snippet.
 
 `fts_query()` is the search-box syntax: words, "exact phrases", prefix*, OR, NOT and -word,
 and nothing typed is ever an FTS5 syntax error. The archive's Datasette plugin
-(`archive.datasette_plugin`) registers it as the ``escape_fts()`` SQL function of the archive
+(`publish.plugin`) registers it as the ``escape_fts()`` SQL function of the archive
 database, which Datasette's table search (``?_search=``) and the canned search queries
-(`archive.publish.CANNED_QUERIES`) call. Those queries put SNIPPET_START and SNIPPET_END around
+(`publish.app.CANNED_QUERIES`) call. Those queries put SNIPPET_START and SNIPPET_END around
 each match in a snippet; the plugin shows them as highlights.
 
 Pure functions and constants: no Datasette, Scrapy or crawler import.

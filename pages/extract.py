@@ -52,7 +52,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from archive.article import (
+from archive.records import (
     COMMENTS,
     IN_OTHER_NEWS,
     LISTING,
@@ -66,9 +66,9 @@ from archive.article import (
     NotAnArticle,
     Page,
 )
-from crawler.dates import parse_date
-from crawler.metadata import PageMeta, ParsedPage, clean_author, clean_title
-from crawler.pagetext import (
+from pages.dates import parse_date
+from pages.metadata import PageMeta, ParsedPage, clean_author, clean_title
+from pages.pagetext import (
     TextBlocks,
     decode_html,
     first_text,
@@ -78,8 +78,8 @@ from crawler.pagetext import (
     parse_html,
     select,
 )
-from crawler.sites import Layout, profile_for
-from crawler.urls import (
+from pages.sites import Layout, profile_for
+from pages.urls import (
     article_url_for_comments,
     canonical_url_or_none,
     followable,
@@ -114,7 +114,7 @@ def parse_page(url: str, body: bytes, *, content_type: str | None = None) -> Pag
             return article
     if profile is not None and kind is None:
         raise NotAnArticle("unknown_layout", f"not an article page of {profile.name}: {url}")
-    from crawler.generic import generic_article  # here: the profile path never imports trafilatura
+    from pages.generic import generic_article  # here: the profile path never imports trafilatura
 
     return generic_article(page, text)
 

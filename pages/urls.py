@@ -31,7 +31,7 @@ from urllib.parse import quote, unquote_plus, urlencode, urljoin, urlsplit, urlu
 
 from w3lib.url import canonicalize_url
 
-from crawler.sites import PROFILES, SiteProfile, UrlPattern
+from pages.sites import PROFILES, SiteProfile, UrlPattern
 
 # Query parameters that never identify a page (analytics, click ids, session ids); any `utm_*` too.
 TRACKING_PARAMS = frozenset(

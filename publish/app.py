@@ -12,12 +12,12 @@ Datasette 0.65 reads both from one ``metadata`` document (`datasette_metadata()`
 Datasette 1.0 reads the first from ``metadata.yaml`` and the second from ``datasette.yaml``, so the
 move is writing the two blocks to two files. `make_datasette()` builds the instance `police-archive
 serve` runs and the tests query, and `serve()` runs it; the plugin that renders the archive's
-pages is `archive.datasette_plugin`, and what its search boxes accept is `archive.search`.
+pages is `publish.plugin`, and what its search boxes accept is `publish.search`.
 
 ``serve`` on the live archive (the crawler may be writing to it: WAL mode lets Datasette read
 while it writes) is read-only, with SQL time limits, row limits and robots.txt refusing crawlers;
 comment text is as archived, since it is your own copy (served on 127.0.0.1 by default). The copies
-made for publishing (a snapshot served immutable, exports) are `archive.copies`.
+made for publishing (a snapshot served immutable, exports) are `publish.copies`.
 
 No Scrapy and no crawler import here: publishing works on an archive file alone.
 """
@@ -33,7 +33,7 @@ from typing import Any
 
 from archive.schema import SCHEMA_VERSION
 from archive.schema import datasette_metadata as schema_metadata
-from archive.search import SNIPPET_END, SNIPPET_START
+from publish.search import SNIPPET_END, SNIPPET_START
 
 # The name Datasette serves the archive under, whatever the file is called: URLs stay the same
 # across snapshots (/archive/articles/...), so citations keep working.
@@ -122,7 +122,7 @@ PLUGINS: dict[str, Any] = {
     "datasette-block-robots": {"disallow": ["/"]},
 }
 
-# Facets on the articles table, all facet types of archive.datasette_plugin: `indexed` is
+# Facets on the articles table, all facet types of publish.plugin: `indexed` is
 # Datasette's column facet counted from the articles' covering index when the page is filtered or
 # searched; `year` and `month` group by a prefix of `published` (ISO 8601).
 ARTICLE_FACETS: list[dict[str, str]] = [

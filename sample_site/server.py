@@ -74,17 +74,17 @@ class _Server(ThreadingHTTPServer):
         self.sockets_lock = threading.Lock()
         super().__init__(address, _Handler)
 
-    def process_request(self, request, client_address):  # type: ignore[override]
+    def process_request(self, request, client_address):
         with self.sockets_lock:
             self.open_sockets.add(request)
         super().process_request(request, client_address)
 
-    def shutdown_request(self, request):  # type: ignore[override]
+    def shutdown_request(self, request):
         with self.sockets_lock:
             self.open_sockets.discard(request)
         super().shutdown_request(request)
 
-    def handle_error(self, request, client_address):  # type: ignore[override]
+    def handle_error(self, request, client_address):
         exc = sys.exc_info()[1]
         if isinstance(exc, OSError) or self.fixture.stopping.is_set():
             return  # clients hanging up, or the server closing
@@ -142,8 +142,8 @@ class _Handler(BaseHTTPRequestHandler):
             if parts.scheme.lower() != "http":
                 return f"{parts.scheme.lower()}://{host}", path, True
             if host in _LOOPBACK_NAMES:
-                port = parts.port or 80
-                host = WWW if port == fixture.port else f"{host}:{port}"
+                proxied_port = parts.port or 80
+                host = WWW if proxied_port == fixture.port else f"{host}:{proxied_port}"
             return host, path, True
         header = (self.headers.get("Host") or "").strip().lower()
         host, _, port = header.rpartition(":") if header.count(":") == 1 else (header, "", "")

@@ -4,7 +4,7 @@
 RFC 6761 name ``policeoracle.localhost``: ``www.`` (canonical) and ``touch.`` (the mobile edition,
 which serves every article, table-era ones included, in the modern layout with a canonical link
 to www). `Site.respond(host, path_and_query, attempt_counter)` answers one request without any
-I/O; tests/site/server.py puts it on 127.0.0.1.
+I/O; sample_site/server.py puts it on 127.0.0.1.
 
 Structure
 ---------

@@ -1,10 +1,10 @@
 """The archive's Datasette plugin: how the archive's pages look and search.
 
 Registered through the ``datasette`` entry point in pyproject.toml. It acts only on the database
-served as `archive.publish.DATABASE` (as `police-archive serve` names it), so other databases in
+served as `publish.app.DATABASE` (as `police-archive serve` names it), so other databases in
 the same Datasette are left alone.
 
-* Search: `archive.search.fts_query` replaces Datasette's ``escape_fts()`` SQL function, which
+* Search: `publish.search.fts_query` replaces Datasette's ``escape_fts()`` SQL function, which
   Datasette's table search (``?_search=``) and the canned search queries call, so every search
   box takes words, "phrases", prefix* and OR / NOT, and nothing typed is an FTS5 syntax error
   (``?_searchmode=raw`` still passes FTS5 syntax through untouched).
@@ -39,9 +39,9 @@ from datasette.utils import (
     urlsafe_components,
 )
 
-from archive.publish import ARTICLE_TABLE_COLUMNS, CANNED_QUERIES_BY_NAME, DATABASE
 from archive.schema import TABLES_BY_NAME
-from archive.search import SNIPPET_END, SNIPPET_START, fts_query
+from publish.app import ARTICLE_TABLE_COLUMNS, CANNED_QUERIES_BY_NAME, DATABASE
+from publish.search import SNIPPET_END, SNIPPET_START, fts_query
 
 ARTICLE_TEMPLATE = f"row-{DATABASE}-articles.html"
 # Comments shown on an article's page (all of them are in the comments table).

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from archive.copies import EXPORT_FORMATS, EXPORTABLE
 from archive.store import Archive, ArchiveError
+from publish.copies import EXPORT_FORMATS, EXPORTABLE
 
 
 def _check_url(url: str) -> str:
@@ -155,7 +155,8 @@ def _server_options(command):
 
 
 def _serve(db: str, host: str, port: int, metadata_file: str | None, *, immutable: bool) -> None:
-    from archive import copies, publish
+    from publish import app as publish
+    from publish import copies
 
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}: run `police-archive crawl` first")
@@ -223,7 +224,7 @@ def publish(
     `police-archive serve SNAPSHOT --immutable` (or --serve here): the file is then also
     downloadable at /archive.db.
     """
-    from archive import copies
+    from publish import copies
 
     try:
         report = copies.snapshot(db, snapshot, keep_emails=keep_emails, overwrite=overwrite)
@@ -273,7 +274,7 @@ def export(db: str, table: str, fmt: str, output: str, keep_emails: bool) -> Non
     Rows in primary-key order, every documented column (README: the archive). Reads only: safe
     while a crawl writes.
     """
-    from archive import copies
+    from publish import copies
 
     try:
         n = copies.export(db, table, fmt, output, keep_emails=keep_emails)
@@ -322,7 +323,7 @@ def extract(files: tuple[str, ...], url: str | None, output, jobs: int) -> None:
     if url is not None:
         url = _check_url(url)
 
-    from crawler.pagefiles import extract_files
+    from pages.pagefiles import extract_files
 
     extracted = failed = 0
     for result in extract_files(((name, url) for name in files), workers=jobs):

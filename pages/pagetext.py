@@ -27,7 +27,7 @@ import lxml.html
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
-from archive.article import NotAnArticle
+from archive.records import NotAnArticle
 
 __all__ = [
     "HTML_PARSER",

@@ -1,6 +1,6 @@
 """Serve a fixture site until killed (SIGINT or SIGTERM).
 
-    python -m tests.site [--port 8642] [--articles 60] [--seed 1] [--no-hazards]
+    python -m sample_site [--port 8642] [--articles 60] [--seed 1] [--no-hazards]
                          [--request-log FILE] [--expected FILE]
 
 The first line on stdout (flushed) is JSON: {"proxy_url", "base", "port", "seeds", "articles",
@@ -24,7 +24,7 @@ from .server import serve_site
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.site", description=__doc__.split("\n")[0]
+        prog="python -m sample_site", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free one)")
     parser.add_argument("--articles", type=int, default=60)

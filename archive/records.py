@@ -1,29 +1,137 @@
-"""The contract between the crawler and the archive.
+"""The contract between the crawler and the archive: the records one fetch produces.
 
-The crawler turns a fetched page into one of these records; the archive stores them. Plain frozen
-dataclasses, picklable (they cross from the extraction worker processes back to the crawler) and
-free of Scrapy, lxml or trafilatura types.
+The crawler turns a fetched page into one of these records (pages/ reads the HTML, crawler/ does
+the fetching); the archive stores them. Plain frozen dataclasses, picklable (they cross from the
+extraction worker processes back to the crawler) and free of Scrapy, lxml or trafilatura types.
+
+The vocabularies the archive's columns hold are defined here once, as `StrEnum`s (their values
+are what the database stores; `archive/schema.py` documents them from these definitions):
+
+- `PageKind`: what a page is (article, comment thread, listing);
+- `Section`: where on a page a followed link was (`links.section`);
+- `Outcome`: what became of one fetch (`fetches.outcome`);
+- `Reason`: why a fetch stored no page, or what went wrong on the way (`fetches.reason`); an HTTP
+  error status is the reason ``http_NNN`` (`http_reason`); `TRANSIENT_STATUSES` lists those worth
+  trying again in a later crawl.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-# Sections of a page a followed link can come from (the `links.section` column).
-IN_OTHER_NEWS = "in_other_news"
-MORE_NEWS = "more_news"
-PAGINATION = "pagination"
-LISTING = "listing"
-COMMENTS = "comments"
-LINK_SECTIONS = (IN_OTHER_NEWS, MORE_NEWS, PAGINATION, LISTING, COMMENTS)
 
-# Outcomes of one fetch (the `fetches.outcome` column); every one but FAILED is a success.
-ARTICLE_FETCHED = "article"
-COMMENTS_FETCHED = "comments"
-LISTING_FETCHED = "listing"
-NOT_ARTICLE = "not_article"
-FAILED = "failed"
-FETCH_OUTCOMES = (ARTICLE_FETCHED, COMMENTS_FETCHED, LISTING_FETCHED, NOT_ARTICLE, FAILED)
+class PageKind(StrEnum):
+    """What a fetched page is."""
+
+    ARTICLE = "article"
+    COMMENTS = "comments"  # an article's comment thread
+    LISTING = "listing"  # a list of articles (a news index, a category page's pages)
+
+
+class Section(StrEnum):
+    """The part of a page a link was found in (the `links.section` column)."""
+
+    IN_OTHER_NEWS = "in_other_news"  # the related-articles box ("In Other News", "Related...")
+    MORE_NEWS = "more_news"  # a "More News" link to the news listing
+    PAGINATION = "pagination"  # a listing's next/previous/numbered page links
+    LISTING = "listing"  # an article link on a listing page
+    COMMENTS = "comments"  # an article <-> its comment thread
+
+
+class Outcome(StrEnum):
+    """What became of one fetch (the `fetches.outcome` column); all but FAILED are successes."""
+
+    ARTICLE = "article"
+    COMMENTS = "comments"
+    LISTING = "listing"
+    NOT_ARTICLE = "not_article"  # fetched, but gives no record (`reason` says why)
+    FAILED = "failed"  # not fetched (`reason` says why)
+
+
+OUTCOME_OF_KIND = {
+    PageKind.ARTICLE: Outcome.ARTICLE,
+    PageKind.COMMENTS: Outcome.COMMENTS,
+    PageKind.LISTING: Outcome.LISTING,
+}
+
+
+class Reason(StrEnum):
+    """Why a fetch gave no record, or what was wrong with one that did (`fetches.reason`).
+
+    Besides these, ``http_NNN`` is an HTTP error status (`http_reason`). Each member's
+    description is `REASON_HELP[member]`; `TRANSIENT_REASONS` are tried again by a later crawl.
+    """
+
+    # fetched, but no record (outcome not_article)
+    NOT_HTML = "not_html"
+    EMPTY_BODY = "empty_body"
+    NO_TEXT = "no_text"
+    UNKNOWN_LAYOUT = "unknown_layout"
+    REDIRECT_TO_SEEN = "redirect_to_seen"
+    # not fetched (outcome failed)
+    TOO_LARGE = "too_large"
+    TIMEOUT = "timeout"
+    DNS = "dns"
+    CONNECTION_REFUSED = "connection_refused"
+    CONNECTION_LOST = "connection_lost"
+    DOWNLOAD_ERROR = "download_error"
+    ROBOTS_DISALLOWED = "robots_disallowed"
+    REDIRECT_LOOP = "redirect_loop"
+    OFFSITE_REDIRECT = "offsite_redirect"
+    EXTRACT_ERROR = "extract_error"
+    EXTRACT_CRASHED = "extract_crashed"
+    STORE_ERROR = "store_error"
+    # stored, with a warning (a successful outcome)
+    LAYOUT_MISS = "layout_miss"
+
+
+REASON_HELP: dict[Reason, str] = {
+    Reason.NOT_HTML: "the body is not HTML (a PDF, an image, a feed...)",
+    Reason.EMPTY_BODY: "nothing, or only whitespace, was returned",
+    Reason.NO_TEXT: "HTML without article text",
+    Reason.UNKNOWN_LAYOUT: "a page of a profiled site that is no article, thread or listing",
+    Reason.REDIRECT_TO_SEEN: "a redirect to a page already fetched in this crawl",
+    Reason.TOO_LARGE: "the response, or its decompressed body, is over the size limit",
+    Reason.TIMEOUT: "the server did not answer in time",
+    Reason.DNS: "the host name could not be resolved",
+    Reason.CONNECTION_REFUSED: "the server refused the connection",
+    Reason.CONNECTION_LOST: "the connection broke before the response was complete",
+    Reason.DOWNLOAD_ERROR: "another download error (the detail names it)",
+    Reason.ROBOTS_DISALLOWED: "robots.txt forbids the URL",
+    Reason.REDIRECT_LOOP: "a redirect loop, or a chain longer than the limit",
+    Reason.OFFSITE_REDIRECT: "a redirect away from the crawl's sites, not followed",
+    Reason.EXTRACT_ERROR: "extraction raised an error (a bug: the detail says which)",
+    Reason.EXTRACT_CRASHED: "the extraction worker process died on the page",
+    Reason.STORE_ERROR: "the archive could not store the record",
+    Reason.LAYOUT_MISS: "stored by the generic reader: no layout of the site's profile matched",
+}
+
+# HTTP statuses, and failures, worth another try in a later crawl (the retry queue).
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 522, 524})
+TRANSIENT_REASONS = frozenset(
+    {
+        Reason.TIMEOUT,
+        Reason.DNS,
+        Reason.CONNECTION_REFUSED,
+        Reason.CONNECTION_LOST,
+        Reason.DOWNLOAD_ERROR,
+        Reason.EXTRACT_CRASHED,
+        Reason.STORE_ERROR,
+    }
+)
+
+
+def http_reason(status: int) -> str:
+    """The reason of a failed fetch with an HTTP error status: ``http_404``."""
+    return f"http_{status}"
+
+
+def is_transient(reason: str) -> bool:
+    """Whether a failure with this reason is worth another try in a later crawl."""
+    if reason.startswith("http_") and reason[5:].isdigit():
+        return int(reason[5:]) in TRANSIENT_STATUSES
+    return reason in TRANSIENT_REASONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +139,7 @@ class Link:
     """A link the page offers to another page of the archive's interest."""
 
     to_url: str  # canonical URL of the target
-    section: str  # one of LINK_SECTIONS
+    section: Section
     anchor: str = ""  # the link's visible text, whitespace-normalised
 
 
@@ -61,6 +169,8 @@ class Article:
     extractor: str = ""  # the profile layout or fallback that produced it, e.g. "trafilatura"
     fetched_url: str = ""  # the URL actually fetched (before canonicalisation), for provenance
     links: tuple[Link, ...] = field(default=())
+    warning: Reason | None = None  # e.g. LAYOUT_MISS: read by the generic reader on a profiled site
+    warning_detail: str = ""  # e.g. the layouts tried
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,20 +191,38 @@ class Listing:
     links: tuple[Link, ...] = field(default=())
 
 
+# What the page parser hands back for one fetched page.
+Page = Article | CommentThread | Listing
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """One fetch attempt, as the fetch log (`fetches`) records it."""
+
+    url: str  # the URL requested (after redirects: `final_url`)
+    outcome: Outcome
+    final_url: str | None = None
+    status: int | None = None
+    size: int | None = None
+    content_type: str | None = None
+    elapsed_ms: int | None = None
+    reason: str | None = None  # a Reason, or http_NNN; None for a clean success
+    detail: str = ""  # for people: the error message, the layouts tried...
+
+    @property
+    def retry_later(self) -> bool:
+        """A transient failure: the URL goes into the retry queue for the next crawl."""
+        return self.outcome == Outcome.FAILED and is_transient(self.reason or "")
+
+
 class NotAnArticle(Exception):  # noqa: N818 - names the outcome, as trafilatura's users expect
-    """A fetched page that yields no article, with the reason (counted and stored in the fetch log).
+    """A fetched page that yields no record, with the reason (counted and stored in the fetch
+    log)."""
 
-    Reasons are short slash-free identifiers: "not_html", "empty_body", "no_text", ...
-    """
-
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
+    def __init__(self, reason: Reason, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else str(reason))
+        self.reason = Reason(reason)
         self.detail = detail
 
     def __reduce__(self):  # keep reason and detail when the exception crosses processes
         return (type(self), (self.reason, self.detail))
-
-
-# What the page parser hands back for one fetched page.
-Page = Article | CommentThread | Listing

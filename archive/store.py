@@ -3,10 +3,16 @@
 `Archive` is a plain class, free of Scrapy: the crawler's pipeline calls it, and so can scripts and
 tests. Writes go into an open transaction that is committed per batch (every `batch_size`
 operations or `batch_seconds` seconds, whichever comes first, and at `flush`/`close`); each
-operation (an article and its links, a comment thread, a fetch-log row, ...) runs in a SAVEPOINT,
-so it is written whole or not at all. A failing operation is rolled back alone and raises
-`ArchiveWriteError`; the rest of the batch is kept. Reads on the archive's own connection
-(`known_urls`, the new/updated/unchanged decision) see the uncommitted batch.
+operation (a fetch and the page it gave, an article and its links, a comment thread, ...) runs in
+a SAVEPOINT, so it is written whole or not at all (archive/rows.py writes the rows). A failing
+operation is rolled back alone and raises `ArchiveWriteError`; the rest of the batch is kept,
+unless SQLite itself abandoned the transaction (disk full, I/O error: `batch_lost`). A failed
+commit raises `ArchiveCommitError`, naming the URLs of the operations lost with it. Reads on the
+archive's own connection (`known_urls`, the new/updated/unchanged decision) see the uncommitted
+batch.
+
+A crawl's counts are counted in the archive, from its rows (`crawl_counts`), never kept beside
+them: what the summary says is what the file holds.
 
 The archive is single-threaded: use one `Archive` per thread (SQLite's WAL mode lets readers such
 as Datasette read while it writes).
@@ -15,34 +21,24 @@ as Datasette read while it writes).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
 import sqlite3
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from archive.records import (
-    FAILED,
-    FETCH_OUTCOMES,
-    LINK_SECTIONS,
-    Article,
-    CommentThread,
-    Link,
-    Listing,
-)
-from archive.schema import SQLITE_HEADER, ArchiveError, ensure_schema, inspect
+from archive import rows
+from archive.database import check_path, ensure_schema, inspect
+from archive.records import Article, CommentThread, Fetch, Listing, Outcome, Page
+from archive.rows import content_hash
+from archive.schema import ArchiveError
 
-SUCCESS_OUTCOMES = frozenset(FETCH_OUTCOMES) - {FAILED}
-# Fetch failures that mean an archived article has been taken down.
-GONE_REASONS = frozenset({"http_404", "http_410"})
-# `crawls` columns `finish_crawl(counts=...)` fills in.
+# `crawls` columns `finish_crawl` fills in, each counted from the crawl's rows.
 COUNT_COLUMNS = (
     "pages_fetched",
     "articles_new",
@@ -51,6 +47,16 @@ COUNT_COLUMNS = (
     "comments_saved",
     "failures",
 )
+_COUNT_SQL = {
+    "pages_fetched": "SELECT count(*) FROM fetches WHERE crawl_id = :id AND status IS NOT NULL",
+    "articles_new": "SELECT count(*) FROM articles WHERE first_crawl_id = :id",
+    "articles_updated": "SELECT count(*) FROM articles WHERE last_crawl_id = :id "
+    "AND first_crawl_id IS NOT :id AND last_changed >= :started",
+    "articles_unchanged": "SELECT count(*) FROM articles WHERE last_crawl_id = :id "
+    "AND first_crawl_id IS NOT :id AND last_changed < :started",
+    "comments_saved": "SELECT count(*) FROM comments WHERE first_crawl_id = :id",
+    "failures": "SELECT count(*) FROM fetches WHERE crawl_id = :id AND outcome = 'failed'",
+}
 
 
 class ArchiveWriteError(ArchiveError):
@@ -66,6 +72,24 @@ class ArchiveWriteError(ArchiveError):
         self.batch_lost = batch_lost
 
 
+class ArchiveCommitError(ArchiveError):
+    """A batch could not be committed: its operations are not in the file. `lost_urls` are the
+    URLs of those operations, to fetch again."""
+
+    def __init__(self, message: str, *, lost_urls: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.lost_urls = lost_urls
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What `Archive.record` did with a fetch: the article's fate ('new', 'updated',
+    'unchanged'; None for other pages) and the number of new comments."""
+
+    article: str | None = None
+    new_comments: int = 0
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -75,12 +99,6 @@ def iso_utc(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def content_hash(article: Article) -> str:
-    """SHA-256 (hex) of what makes an article 'updated': title, author, published and text."""
-    parts = (article.title, article.author, article.published or "", article.text)
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _json(value: Any) -> str:
@@ -107,9 +125,8 @@ class Archive:
         self.batch_seconds = batch_seconds
         self._now = now
         self._conn: sqlite3.Connection | None = db.conn
-        self._pending = 0  # operations in the open, uncommitted batch
+        self._pending: list[str] = []  # URLs of the operations in the open, uncommitted batch
         self._batch_started = 0.0  # time.monotonic() of the batch's first operation
-        self._tallies: dict[int, Counter[str]] = {}
 
     # -- opening and closing ------------------------------------------------------------------
 
@@ -123,14 +140,15 @@ class Archive:
         batch_seconds: float = 2.0,
         now: Callable[[], datetime] = utc_now,
     ) -> Archive:
-        """Open the archive at `path`, creating it (and its directory) when missing if `create`.
+        """Open the archive at `path`, creating it (and its directory) when missing if `create`,
+        and upgrading an archive of an older schema version (archive/migrations.py).
 
         Raises ArchiveError when the file is not an SQLite database, is an SQLite database of
         another application or of a newer schema version, or when the file or its directory is
         not writable (SQLite writes -wal and -shm files next to the database).
         """
         path = Path(path)
-        _check_path(path, create=create)
+        check_path(path, create=create)
         try:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
         except sqlite3.Error as e:
@@ -150,9 +168,10 @@ class Archive:
         return cls(db, path, batch_size=batch_size, batch_seconds=batch_seconds, now=now)
 
     def flush(self) -> None:
-        """Commit the pending batch (a no-op when nothing is pending)."""
+        """Commit the pending batch (a no-op when nothing is pending); raises
+        ArchiveCommitError, with the URLs lost, when the commit fails."""
         conn = self._connection()
-        pending, self._pending = self._pending, 0
+        pending, self._pending = self._pending, []
         if not conn.in_transaction:
             return
         try:
@@ -161,9 +180,15 @@ class Archive:
             with contextlib.suppress(sqlite3.Error):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-            raise ArchiveError(
-                f"commit to {self.path} failed, {pending} pending operation(s) lost: {e}"
+            raise ArchiveCommitError(
+                f"commit to {self.path} failed, {len(pending)} pending operation(s) lost: {e}",
+                lost_urls=tuple(dict.fromkeys(u for u in pending if u)),
             ) from e
+
+    @property
+    def pending_urls(self) -> tuple[str, ...]:
+        """URLs of the operations written since the last commit (lost if it fails)."""
+        return tuple(self._pending)
 
     def close(self) -> None:
         """Commit the pending batch and close the database. Safe to call twice."""
@@ -194,34 +219,70 @@ class Archive:
             crawl_id = cur.lastrowid
         assert crawl_id is not None
         self.flush()
-        self._tallies[crawl_id] = Counter()
         return crawl_id
 
-    def finish_crawl(self, crawl_id: int, *, finish_reason: str, counts: dict, stats: dict) -> None:
-        """Record the end of a crawl and commit.
+    def crawl_counts(self, crawl_id: int) -> dict[str, int]:
+        """The crawl's counts (COUNT_COLUMNS), counted from its rows in the archive."""
+        row = self._connection().execute("SELECT started FROM crawls WHERE id = ?", (crawl_id,))
+        found = row.fetchone()
+        if found is None:
+            raise LookupError(f"no crawl with id {crawl_id}")
+        params = {"id": crawl_id, "started": found[0]}
+        conn = self._connection()
+        return {name: conn.execute(sql, params).fetchone()[0] for name, sql in _COUNT_SQL.items()}
 
-        `counts` has keys among COUNT_COLUMNS; a missing key falls back to this Archive's own
-        tally for the crawl (articles saved by outcome, new comments, fetches logged with an HTTP
-        status for pages_fetched, 'failed' fetches for failures). `stats` is stored as JSON
-        (non-JSON values such as datetimes as strings).
+    def finish_crawl(
+        self, crawl_id: int, *, finish_reason: str, stats: dict, counts: dict | None = None
+    ) -> dict[str, int]:
+        """Record the end of a crawl, commit, and return its counts.
+
+        The counts are `crawl_counts` (counted from the crawl's rows, after the pending batch is
+        committed), except those given in `counts` (keys among COUNT_COLUMNS). `stats` is stored
+        as JSON (non-JSON values such as datetimes as strings).
         """
+        counts = dict(counts or {})
         unknown = set(counts) - set(COUNT_COLUMNS)
         if unknown:
             raise ValueError(f"unknown crawl count(s) {sorted(unknown)}; known: {COUNT_COLUMNS}")
-        tally = self._tallies.get(crawl_id, Counter())
-        values = [int(counts[c]) if c in counts else tally[c] for c in COUNT_COLUMNS]
+        self.flush()  # count what is in the file
+        try:
+            counted = self.crawl_counts(crawl_id)
+        except LookupError as e:
+            raise ArchiveWriteError(str(e)) from e
+        final = {c: int(counts[c]) if c in counts else counted[c] for c in COUNT_COLUMNS}
         assignments = ", ".join(f"{c} = ?" for c in COUNT_COLUMNS)
         with self._write("finish crawl") as conn:
-            cur = conn.execute(
+            conn.execute(
                 f"UPDATE crawls SET finished = ?, finish_reason = ?, stats = ?, {assignments} "
                 "WHERE id = ?",
-                (self._stamp(), finish_reason, _json(dict(stats)), *values, crawl_id),
+                (self._stamp(), finish_reason, _json(dict(stats)), *final.values(), crawl_id),
             )
-            if cur.rowcount != 1:
-                raise LookupError(f"no crawl with id {crawl_id}")
         self.flush()
+        return final
 
-    # -- articles, comments, listings ---------------------------------------------------------
+    # -- one fetch and its page ---------------------------------------------------------------
+
+    def record(self, fetch: Fetch, page: Page | None, *, crawl_id: int) -> Recorded:
+        """Store a fetch and the page it gave, as one operation: the page's rows, the fetch log's
+        row, and the retry queue's entry for a transient failure, all or nothing."""
+        now = self._stamp()
+        result = Recorded()
+        with self._write("page", fetch.url) as conn:
+            if isinstance(page, Article):
+                _check_url(page.url, "article", fetch.url)
+                result = Recorded(article=rows.save_article(conn, page, crawl_id, now))
+            elif isinstance(page, CommentThread):
+                _check_url(page.article_url, "comment thread", fetch.url)
+                result = Recorded(new_comments=rows.save_comments(conn, page, crawl_id, now))
+            elif isinstance(page, Listing):
+                _check_url(page.url, "listing", fetch.url)
+                rows.save_listing(conn, page, now)
+            rows.insert_fetch(conn, crawl_id, fetch, now)
+            if fetch.retry_later:
+                rows.queue_retry(conn, fetch.url, fetch.reason or "", crawl_id, now)
+        return result
+
+    # -- the same, one record at a time (scripts and tests) -----------------------------------
 
     def save_article(self, article: Article, *, crawl_id: int) -> str:
         """Store an article and replace its outgoing links; return 'new', 'updated' or 'unchanged'.
@@ -230,62 +291,9 @@ class Archive:
         fields (comment count, category, ...) are refreshed either way, and status becomes 'live'.
         A successful save takes the article's URLs off the retry queue.
         """
-        if not article.url:
-            raise ArchiveWriteError("article has no url", url=article.url)
-        now = self._stamp()
-        digest = content_hash(article)
-        meta = {
-            "category": article.category,
-            "site": article.site,
-            "paywalled": int(bool(article.paywalled)),
-            "comment_count": article.comment_count,
-            "extractor": article.extractor,
-            "fetched_url": article.fetched_url,
-            "status": "live",
-            "last_seen": now,
-            "last_crawl_id": crawl_id,
-        }
-        content = {
-            "title": article.title,
-            "author": article.author,
-            "published": article.published,
-            "text": article.text,
-            "standfirst": article.standfirst,
-            "word_count": len(article.text.split()),
-            "content_hash": digest,
-        }
+        _check_url(article.url, "article", article.url)
         with self._write("article", article.url) as conn:
-            row = conn.execute(
-                "SELECT content_hash FROM articles WHERE url = ?", (article.url,)
-            ).fetchone()
-            if row is None:
-                outcome = "new"
-                values = {
-                    "url": article.url,
-                    **content,
-                    **meta,
-                    "first_seen": now,
-                    "last_changed": now,
-                    "first_crawl_id": crawl_id,
-                }
-                conn.execute(
-                    f"INSERT INTO articles ({', '.join(values)}) "
-                    f"VALUES ({', '.join('?' * len(values))})",
-                    tuple(values.values()),
-                )
-            else:
-                if row[0] == digest:
-                    outcome, values = "unchanged", meta
-                else:
-                    outcome, values = "updated", {**content, **meta, "last_changed": now}
-                conn.execute(
-                    f"UPDATE articles SET {', '.join(f'{k} = ?' for k in values)} WHERE url = ?",
-                    (*values.values(), article.url),
-                )
-            self._replace_links(conn, article.url, article.links, now)
-            self._forget_retry(conn, article.url, article.fetched_url)
-        self._tally(crawl_id, f"articles_{outcome}")
-        return outcome
+            return rows.save_article(conn, article, crawl_id, self._stamp())
 
     def save_comments(self, thread: CommentThread, *, crawl_id: int) -> int:
         """Store a comment thread; return how many comments were new.
@@ -295,46 +303,16 @@ class Archive:
         thread are kept. When `thread.fetched_url` is set, the comments page's outgoing links are
         replaced by `thread.links` and the URL leaves the retry queue.
         """
-        if not thread.article_url:
-            raise ArchiveWriteError("comment thread has no article_url", url=thread.fetched_url)
-        now = self._stamp()
-        new = 0
+        _check_url(thread.article_url, "comment thread", thread.fetched_url)
         with self._write("comments", thread.fetched_url or thread.article_url) as conn:
-            seen: set[tuple[str, str | None, str]] = set()
-            for position, comment in enumerate(thread.comments, start=1):
-                key = (comment.author, comment.posted, comment.text)
-                if key in seen:  # the same comment twice on one page: store it once
-                    continue
-                seen.add(key)
-                cur = conn.execute(
-                    "UPDATE comments SET position = ?, last_seen = ? "
-                    "WHERE article_url = ? AND author = ? "
-                    "AND coalesce(posted, '') = coalesce(?, '') AND text = ?",
-                    (position, now, thread.article_url, *key),
-                )
-                if cur.rowcount == 0:
-                    conn.execute(
-                        "INSERT INTO comments (article_url, author, posted, text, position, "
-                        "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (thread.article_url, *key, position, now, now),
-                    )
-                    new += 1
-            if thread.fetched_url:
-                self._replace_links(conn, thread.fetched_url, thread.links, now)
-                self._forget_retry(conn, thread.fetched_url)
-        self._tally(crawl_id, "comments_saved", new)
-        return new
+            return rows.save_comments(conn, thread, crawl_id, self._stamp())
 
     def save_listing(self, listing: Listing, *, crawl_id: int) -> None:
         """Replace a listing page's outgoing links by `listing.links`; the URL leaves the retry
         queue."""
-        if not listing.url:
-            raise ArchiveWriteError("listing has no url", url=listing.url)
+        _check_url(listing.url, "listing", listing.url)
         with self._write("listing", listing.url) as conn:
-            self._replace_links(conn, listing.url, listing.links, self._stamp())
-            self._forget_retry(conn, listing.url)
-
-    # -- fetch log and retry queue ------------------------------------------------------------
+            rows.save_listing(conn, listing, self._stamp())
 
     def log_fetch(
         self,
@@ -348,59 +326,37 @@ class Archive:
         outcome: str,
         reason: str | None = None,
         elapsed_ms: int | None = None,
+        detail: str = "",
     ) -> None:
         """Append a row to the fetch log.
 
-        `outcome` must be one of FETCH_OUTCOMES (else ValueError); a failure without a reason is
-        stored with reason 'unknown'. A successful outcome takes `url` and `final_url` off the
-        retry queue; a failure with reason http_404 or http_410 marks an archived article at `url`
-        as 'gone'.
+        `outcome` must be an `Outcome` (else ValueError); a failure without a reason is stored
+        with reason 'unknown'. A successful outcome takes `url` and `final_url` off the retry
+        queue; a failure with reason http_404 or http_410 marks an archived article at `url` as
+        'gone'.
         """
-        if outcome not in FETCH_OUTCOMES:
-            raise ValueError(f"outcome must be one of {FETCH_OUTCOMES}, not {outcome!r}")
-        if outcome == "failed" and not reason:
-            reason = "unknown"  # every failure is stored with a reason
+        if outcome not in set(Outcome):
+            raise ValueError(f"outcome must be one of {tuple(Outcome)}, not {outcome!r}")
+        fetch = Fetch(
+            url=url,
+            outcome=Outcome(outcome),
+            final_url=final_url,
+            status=status,
+            size=size,
+            content_type=content_type,
+            elapsed_ms=elapsed_ms,
+            reason=reason,
+            detail=detail,
+        )
         with self._write("fetch log", url) as conn:
-            conn.execute(
-                "INSERT INTO fetches (crawl_id, url, final_url, status, fetched_at, size, "
-                "content_type, outcome, reason, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    crawl_id,
-                    url,
-                    final_url,
-                    status,
-                    self._stamp(),
-                    size,
-                    content_type,
-                    outcome,
-                    reason,
-                    elapsed_ms,
-                ),
-            )
-            if outcome in SUCCESS_OUTCOMES:
-                self._forget_retry(conn, url, final_url)
-            elif reason in GONE_REASONS:
-                conn.execute(
-                    "UPDATE articles SET status = 'gone' WHERE url = ? AND status != 'gone'",
-                    (url,),
-                )
-        if status is not None:
-            self._tally(crawl_id, "pages_fetched")
-        if outcome == "failed":
-            self._tally(crawl_id, "failures")
+            rows.insert_fetch(conn, crawl_id, fetch, self._stamp())
 
     def queue_retry(self, url: str, *, reason: str, crawl_id: int) -> None:
         """Queue `url` for a later crawl (or count one more failed attempt if already queued)."""
-        now = self._stamp()
         with self._write("retry queue", url) as conn:
-            conn.execute(
-                "INSERT INTO retry_queue (url, reason, attempts, first_failed, last_failed, "
-                "crawl_id) VALUES (?, ?, 1, ?, ?, ?) "
-                "ON CONFLICT (url) DO UPDATE SET reason = excluded.reason, "
-                "attempts = attempts + 1, last_failed = excluded.last_failed, "
-                "crawl_id = excluded.crawl_id",
-                (url, reason, now, now, crawl_id),
-            )
+            rows.queue_retry(conn, url, reason, crawl_id, self._stamp())
+
+    # -- reading ------------------------------------------------------------------------------
 
     def retry_urls(self, *, max_attempts: int | None = None) -> list[str]:
         """Queued URLs, oldest failure first; with `max_attempts`, only those tried fewer times."""
@@ -411,6 +367,36 @@ class Archive:
             params = (max_attempts,)
         sql += " ORDER BY first_failed, url"
         return [r[0] for r in self._connection().execute(sql, params)]
+
+    def crawl_reasons(self, crawl_id: int) -> dict[str, int]:
+        """How many of the crawl's fetches had each reason (failures, pages that gave no record,
+        warnings such as layout_miss), most frequent first."""
+        sql = (
+            "SELECT reason, count(*) AS n FROM fetches WHERE crawl_id = ? AND reason IS NOT NULL "
+            "GROUP BY reason ORDER BY n DESC, reason"
+        )
+        return dict(self._connection().execute(sql, (crawl_id,)).fetchall())
+
+    def layout_misses(self, crawl_id: int) -> dict[str, int]:
+        """Pages of each profiled site that matched none of its layouts in the crawl (their
+        `detail` starts with the profile's name: "policeoracle: modern, table")."""
+        sql = (
+            "SELECT substr(detail, 1, instr(detail, ':') - 1) AS site, count(*) FROM fetches "
+            "WHERE crawl_id = ? AND reason = 'layout_miss' GROUP BY site ORDER BY site"
+        )
+        return dict(self._connection().execute(sql, (crawl_id,)).fetchall())
+
+    def unfinished_seeds(self) -> list[str]:
+        """The seeds of the latest crawl when it did not finish (killed, or stopped by a failed
+        write): a new crawl starts from them too, so nothing it would have found is lost."""
+        row = (
+            self._connection()
+            .execute("SELECT seeds, finish_reason FROM crawls ORDER BY id DESC LIMIT 1")
+            .fetchone()
+        )
+        if row is None or row[1] not in (None, "archive_write_failed", "shutdown"):
+            return []
+        return [u for u in json.loads(row[0] or "[]") if isinstance(u, str)]
 
     def known_urls(self) -> set[str]:
         """URLs of the articles already stored (including the uncommitted batch)."""
@@ -426,9 +412,6 @@ class Archive:
     def _stamp(self) -> str:
         return iso_utc(self._now())
 
-    def _tally(self, crawl_id: int, key: str, n: int = 1) -> None:
-        self._tallies.setdefault(crawl_id, Counter())[key] += n
-
     @contextlib.contextmanager
     def _write(self, what: str, url: str | None = None) -> Iterator[sqlite3.Connection]:
         """One atomic operation in the current batch: a SAVEPOINT inside the batch transaction."""
@@ -440,7 +423,7 @@ class Archive:
                 raise ArchiveWriteError(
                     f"cannot write to {self.path} ({what}{f' {url}' if url else ''}): {e}", url=url
                 ) from e
-            self._pending = 0
+            self._pending = []
             self._batch_started = time.monotonic()
         conn.execute("SAVEPOINT archive_op")
         try:
@@ -448,9 +431,7 @@ class Archive:
         except BaseException as e:
             # Some errors (disk full, I/O) make SQLite abandon the whole transaction.
             batch_lost = not conn.in_transaction
-            if batch_lost:
-                self._pending = 0
-            else:
+            if not batch_lost:
                 conn.execute("ROLLBACK TO archive_op")
                 conn.execute("RELEASE archive_op")
             if not isinstance(e, Exception):
@@ -462,95 +443,27 @@ class Archive:
                 batch_lost=batch_lost,
             ) from e
         conn.execute("RELEASE archive_op")
-        self._pending += 1
+        self._pending.append(url or "")
         if (
-            self._pending >= self.batch_size
+            len(self._pending) >= self.batch_size
             or time.monotonic() - self._batch_started >= self.batch_seconds
         ):
             self.flush()
 
-    def _replace_links(
-        self, conn: sqlite3.Connection, from_url: str, links: Iterable[Link], now: str
-    ) -> None:
-        """Make `links` the outgoing links of `from_url`, keeping first_seen of persisting ones."""
-        wanted: dict[tuple[str, str], str] = {}
-        for link in links:
-            if link.section not in LINK_SECTIONS:
-                raise ValueError(
-                    f"link to {link.to_url} has unknown section {link.section!r} "
-                    f"(expected one of {LINK_SECTIONS})"
-                )
-            key = (link.to_url, link.section)
-            if not wanted.get(key):  # first non-empty anchor wins
-                wanted[key] = link.anchor
-        existing = {
-            (r[0], r[1])
-            for r in conn.execute(
-                "SELECT to_url, section FROM links WHERE from_url = ?", (from_url,)
-            )
-        }
-        conn.executemany(
-            "DELETE FROM links WHERE from_url = ? AND to_url = ? AND section = ?",
-            [(from_url, *key) for key in existing - wanted.keys()],
-        )
-        conn.executemany(
-            "INSERT INTO links (from_url, to_url, section, anchor, first_seen, last_seen) "
-            "VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (from_url, to_url, section) DO UPDATE SET "
-            "anchor = excluded.anchor, last_seen = excluded.last_seen",
-            [(from_url, to, section, anchor, now, now) for (to, section), anchor in wanted.items()],
-        )
 
-    @staticmethod
-    def _forget_retry(conn: sqlite3.Connection, *urls: str | None) -> None:
-        for url in {u for u in urls if u}:
-            conn.execute("DELETE FROM retry_queue WHERE url = ?", (url,))
-
-
-def _check_path(path: Path, *, create: bool) -> None:
-    """Refuse, with a clear message, paths SQLite would fail on obscurely or that hold another
-    kind of file."""
-    if path.exists():
-        if path.is_dir():
-            raise ArchiveError(f"cannot open archive {path}: it is a directory")
-        try:
-            with path.open("rb") as f:
-                header = f.read(len(SQLITE_HEADER))
-        except OSError as e:
-            raise ArchiveError(f"cannot open archive {path}: {e.strerror or e}") from e
-        if header and header != SQLITE_HEADER:
-            raise ArchiveError(
-                f"cannot open archive {path}: not an SQLite database "
-                "(the file does not start with the SQLite header); refusing to modify it"
-            )
-        if not os.access(path, os.R_OK | os.W_OK):
-            raise ArchiveError(f"cannot open archive {path}: the file is not writable")
-    else:
-        if not create:
-            raise ArchiveError(f"no archive at {path} (and create=False)")
-        parent = path.parent
-        if parent.exists() and not parent.is_dir():
-            raise ArchiveError(f"cannot create archive {path}: {parent} is not a directory")
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise ArchiveError(
-                f"cannot create archive {path}: cannot create directory {parent}: {e.strerror or e}"
-            ) from e
-    parent = path.parent
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ArchiveError(
-            f"cannot open archive {path}: directory {parent} is not writable "
-            "(SQLite needs to create its -wal and -shm files there)"
-        )
+def _check_url(url: str, what: str, name: str | None = None) -> None:
+    """Refuse a record without its key URL (it could never be found again)."""
+    if not url:
+        raise ArchiveWriteError(f"{what} has no url", url=name)
 
 
 __all__ = [
     "COUNT_COLUMNS",
-    "FETCH_OUTCOMES",
     "Archive",
+    "ArchiveCommitError",
     "ArchiveError",
     "ArchiveWriteError",
+    "Recorded",
     "content_hash",
     "iso_utc",
 ]

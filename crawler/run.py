@@ -18,7 +18,12 @@ from crawler.spiders.police_news import PoliceNewsSpider
 
 
 def crawl_settings(
-    *, db: str, max_pages: int = 0, overrides: dict[str, str] | None = None, progress: bool = False
+    *,
+    db: str,
+    max_pages: int = 0,
+    overrides: dict[str, str] | None = None,
+    progress: bool = False,
+    retry: bool = True,
 ) -> Settings:
     """The project settings with the command line's choices on top, as `scrapy crawl -s` does.
 
@@ -29,8 +34,10 @@ def crawl_settings(
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ARCHIVE_DB", db, priority="cmdline")
     if max_pages:
-        settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
+        settings.set("MAX_PAGES", max_pages, priority="cmdline")
     settings.set("PROGRESS_ENABLED", progress, priority="cmdline")
+    settings.set("ARCHIVE_RETRY_FAILED", retry, priority="cmdline")
+    settings.set("CRAWL_REPORT_ENABLED", False, priority="cmdline")  # the CLI prints it
     settings.set("LOG_LEVEL", "WARNING", priority="cmdline")  # the summary says the rest
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")

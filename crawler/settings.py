@@ -49,7 +49,9 @@ REMOTE_CONTROL_ENABLED = False  # no Scrapy 2.19 remote-control endpoint
 EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,  # nor its extension
     "crawler.progress.Progress": 500,  # the live progress line (PROGRESS_ENABLED)
+    "crawler.report.CrawlReport": 510,  # the end-of-crawl summary in the log (CRAWL_REPORT_ENABLED)
 }
+CRAWL_REPORT_ENABLED = True  # `police-archive crawl` prints the summary itself instead
 PROGRESS_ENABLED = False  # `police-archive crawl` turns it on when stderr is a terminal
 PROGRESS_INTERVAL = 0.5  # seconds between refreshes of the progress line
 
@@ -59,6 +61,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}  # every PageItem into the archive
 ARCHIVE_DB = "police.db"  # the SQLite archive the pipeline writes
+MAX_PAGES = 0  # the most pages a crawl requests, seeds included (0: no limit; --max-pages)
+ARCHIVE_RETRY_FAILED = True  # also start from the retry queue and an unfinished crawl's seeds
 EXTRACT_WORKERS = 0  # extraction worker processes; 0 = one per CPU core
 # Settings copied into each crawl's row of the `crawls` table, to tell how a crawl was run.
 ARCHIVE_RECORDED_SETTINGS = [
@@ -71,7 +75,7 @@ ARCHIVE_RECORDED_SETTINGS = [
     "DOWNLOAD_TIMEOUT",
     "DOWNLOAD_MAXSIZE",
     "RETRY_TIMES",
-    "CLOSESPIDER_PAGECOUNT",
+    "MAX_PAGES",
     "EXTRACT_WORKERS",
 ]
 

@@ -18,7 +18,7 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from archive.records import NotAnArticle, Page
+from archive.records import NotAnArticle, Page, Reason
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +60,10 @@ class PageParser:
             logger.error("extraction worker died on %s; restarting the pool", url)
             self._pool.shutdown(wait=False, cancel_futures=False)
             self._pool = self._new_pool()
-            raise NotAnArticle("extract_crashed", url) from exc
+            raise NotAnArticle(Reason.EXTRACT_CRASHED, url) from exc
         except Exception as exc:  # a bug in extraction must cost one page, not the crawl
             logger.exception("extraction failed on %s", url)
-            raise NotAnArticle("extract_error", f"{type(exc).__name__}: {exc}") from exc
+            raise NotAnArticle(Reason.EXTRACT_ERROR, f"{type(exc).__name__}: {exc}") from exc
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -53,11 +53,6 @@ import lxml.html
 from lxml import etree
 
 from archive.records import (
-    COMMENTS,
-    IN_OTHER_NEWS,
-    LISTING,
-    MORE_NEWS,
-    PAGINATION,
     Article,
     Comment,
     CommentThread,
@@ -65,6 +60,8 @@ from archive.records import (
     Listing,
     NotAnArticle,
     Page,
+    Reason,
+    Section,
 )
 from pages.dates import parse_date
 from pages.metadata import PageMeta, ParsedPage, clean_author, clean_title
@@ -113,7 +110,7 @@ def parse_page(url: str, body: bytes, *, content_type: str | None = None) -> Pag
         if article is not None:
             return article
     if profile is not None and kind is None:
-        raise NotAnArticle("unknown_layout", f"not an article page of {profile.name}: {url}")
+        raise NotAnArticle(Reason.UNKNOWN_LAYOUT, f"not an article page of {profile.name}: {url}")
     from pages.generic import generic_article  # here: the profile path never imports trafilatura
 
     return generic_article(page, text)
@@ -170,9 +167,9 @@ def _profile_article(page: ParsedPage, layout: Layout) -> Article | None:
         page.base,
         url,
         [
-            (layout.in_other_news, IN_OTHER_NEWS),
-            (layout.more_news, MORE_NEWS),
-            (layout.comments_link, COMMENTS),
+            (layout.in_other_news, Section.IN_OTHER_NEWS),
+            (layout.more_news, Section.MORE_NEWS),
+            (layout.comments_link, Section.COMMENTS),
         ],
     )
     return Article(
@@ -244,16 +241,18 @@ def _comment_thread(page: ParsedPage) -> CommentThread:
     url = page.canonical("comments")
     for layout in _layouts(page, "comments"):
         comments = _comments(page, layout)
-        back = _links(page.root, page.base, url, [(layout.article_link, COMMENTS)])
+        back = _links(page.root, page.base, url, [(layout.article_link, Section.COMMENTS)])
         article = next((link for link in back if page_kind(link.to_url) == "article"), None)
         article_url = article.to_url if article else article_url_for_comments(url)
         if article_url is None:
-            raise NotAnArticle("unknown_layout", f"no article for the comments page {page.url}")
-        link = article or Link(article_url, COMMENTS, "")
+            raise NotAnArticle(
+                Reason.UNKNOWN_LAYOUT, f"no article for the comments page {page.url}"
+            )
+        link = article or Link(article_url, Section.COMMENTS, "")
         return CommentThread(
             article_url=article_url, comments=comments, fetched_url=page.url, links=(link,)
         )
-    raise NotAnArticle("unknown_layout", f"no comments layout matches {page.url}")
+    raise NotAnArticle(Reason.UNKNOWN_LAYOUT, f"no comments layout matches {page.url}")
 
 
 def _comments(page: ParsedPage, layout: Layout) -> tuple[Comment, ...]:
@@ -303,14 +302,14 @@ def _listing(page: ParsedPage) -> Listing:
     # not the <link rel=canonical>: sites often give every page of a listing its first page's
     url = page.fetched_canonical
     for layout in _layouts(page, "listing"):
-        specs = [(layout.listing, LISTING), (layout.pagination, PAGINATION)]
+        specs = [(layout.listing, Section.LISTING), (layout.pagination, Section.PAGINATION)]
         return Listing(url=url, links=_links(page.root, page.base, url, specs))
     # no layout: every link to an article is a listing entry, every link to a listing pagination
     links = []
-    for link in _links(page.root, page.base, url, [("//a[@href]", LISTING)]):
+    for link in _links(page.root, page.base, url, [("//a[@href]", Section.LISTING)]):
         kind = page_kind(link.to_url)
         if kind in ("article", "listing"):
-            section = LISTING if kind == "article" else PAGINATION
+            section = Section.LISTING if kind == "article" else Section.PAGINATION
             links.append(Link(link.to_url, section, link.anchor))
     return Listing(url=url, links=tuple(links))
 
@@ -320,10 +319,10 @@ def _listing(page: ParsedPage) -> Listing:
 
 
 def _links(
-    root: Any, base: str, self_url: str, specs: Sequence[tuple[str, str]]
+    root: Any, base: str, self_url: str, specs: Sequence[tuple[str, Section]]
 ) -> tuple[Link, ...]:
     """Followable links of the (xpath, section) specs, in page order, deduplicated by target."""
-    found: list[tuple[Any, str]] = []
+    found: list[tuple[Any, Section]] = []
     for expression, section in specs:
         for el in select(root, expression):
             if isinstance(el, etree._Element) and el.get("href"):

@@ -9,7 +9,7 @@ path never imports trafilatura or readability.
    holds at least twice as many words (`extractor` "trafilatura" or "readability"; the rule and
    its measurements are at `_SECOND_OPINION_RATIO`, the figures in README.md). Pages of over 1
    million characters get trafilatura's fast mode alone, pages of over 4 million are refused
-   (NotAnArticle("too_large")); no text at all is NotAnArticle("no_text").
+   (NotAnArticle(Reason.TOO_LARGE)); no text at all is NotAnArticle(Reason.NO_TEXT).
 2. The metadata (`generic_article`), from trafilatura's document and the page's own
    (crawler/metadata.py), cleaned: title without a " | Site" suffix or anything the <h1> does not
    have; no "By", e-mail, job ("Reporter", "Staff writer"), group or site-name authors, and
@@ -33,7 +33,7 @@ from lxml import etree
 from readability import Document
 from readability.readability import Unparseable
 
-from archive.records import Article, NotAnArticle
+from archive.records import Article, NotAnArticle, Reason
 from pages.dates import parse_date, plausible
 from pages.metadata import PageMeta, ParsedPage, byline_name, clean_author, clean_title, squash
 from pages.pagetext import HTML_PARSER, TextBlocks, clean_markup, first_text, node_text, norm
@@ -134,13 +134,15 @@ def _readability_blocks(html_text: str, url: str | None) -> list[str]:
 
 
 def generic_article(page: ParsedPage, html_text: str) -> Article:
-    """The article of a page no profile layout reads; raises NotAnArticle("too_large" |
+    """The article of a page no profile layout reads; raises NotAnArticle(Reason.TOO_LARGE |
     "no_text")."""
     if len(html_text) > _FALLBACK_MAX:
-        raise NotAnArticle("too_large", f"{len(html_text)} characters of HTML without a layout")
+        raise NotAnArticle(
+            Reason.TOO_LARGE, f"{len(html_text)} characters of HTML without a layout"
+        )
     blocks, extractor, document = article_body(html_text, page.url)
     if not blocks:
-        raise NotAnArticle("no_text", "neither trafilatura nor readability found article text")
+        raise NotAnArticle(Reason.NO_TEXT, "neither trafilatura nor readability found article text")
     if document is None:  # readability's text: trafilatura's metadata alone
         document = trafilatura.extract_metadata(
             clean_markup(html_text), default_url=page.url, date_config={"original_date": True}

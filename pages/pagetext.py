@@ -3,13 +3,13 @@
 The page-level plumbing every reader of a page shares (crawler/extract.py's profile engine,
 crawler/metadata.py, crawler/generic.py):
 
-1. `decode_html`: a response body -> its HTML text, or NotAnArticle("empty_body" | "not_html")
+1. `decode_html`: a response body -> its HTML text, or NotAnArticle(Reason.EMPTY_BODY | "not_html")
    for an empty body, binary data (magic bytes) or a content type that is not HTML (bodies without
    a useful content type are sniffed for markup). Decoded with w3lib's `html_to_unicode`: BOM,
    then the Content-Type charset, then a `<meta>` declaration; undeclared: UTF-8 if it is valid
    UTF-8, else windows-1252; ISO-8859-1 is read as its superset windows-1252.
 2. `parse_html`: the text -> an lxml.html tree (which copes with unclosed and misnested tags),
-   or NotAnArticle("no_text") for markup lxml cannot read. `clean_markup` and `HTML_PARSER` are
+   or NotAnArticle(Reason.NO_TEXT) for markup lxml cannot read. `clean_markup` and `HTML_PARSER` are
    its pieces, for the fallback's other readers of the same text (readability).
 3. `select`, `matches`, `first_text`: XPath queries, compiled once and cached.
 4. `TextBlocks`, `norm`, `node_text`: an element tree -> normalised text blocks (paragraphs,
@@ -27,7 +27,7 @@ import lxml.html
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
-from archive.records import NotAnArticle
+from archive.records import NotAnArticle, Reason
 
 __all__ = [
     "HTML_PARSER",
@@ -74,20 +74,20 @@ def _mime(content_type: str | None) -> str:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """The HTML text of a response body; raises NotAnArticle("empty_body" | "not_html")."""
+    """The HTML text of a response body; raises NotAnArticle(Reason.EMPTY_BODY | "not_html")."""
     if not body or not body.strip():
-        raise NotAnArticle("empty_body")
+        raise NotAnArticle(Reason.EMPTY_BODY)
     mime = _mime(content_type)
     head = body[:1024].lstrip()
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:].lstrip()
     if head.startswith(_BINARY_MAGIC):
-        raise NotAnArticle("not_html", f"binary body ({mime or 'no content type'})")
+        raise NotAnArticle(Reason.NOT_HTML, f"binary body ({mime or 'no content type'})")
     if mime not in _HTML_TYPES:
         if mime not in _SNIFF_TYPES:
-            raise NotAnArticle("not_html", mime)
+            raise NotAnArticle(Reason.NOT_HTML, mime)
         if not _HTML_SNIFF.search(head) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise NotAnArticle("not_html", f"no HTML markup ({mime or 'no content type'})")
+            raise NotAnArticle(Reason.NOT_HTML, f"no HTML markup ({mime or 'no content type'})")
     _, text = html_to_unicode(content_type, body, auto_detect_fun=_undeclared_encoding)
     return text
 
@@ -115,13 +115,13 @@ HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collec
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
-    """The document tree of an HTML text; NotAnArticle("no_text") when lxml cannot read it."""
+    """The document tree of an HTML text; NotAnArticle(Reason.NO_TEXT) when lxml cannot read it."""
     try:
         root = lxml.html.document_fromstring(clean_markup(text), parser=HTML_PARSER)
     except (etree.ParserError, ValueError) as exc:
-        raise NotAnArticle("no_text", f"unparseable HTML: {exc}") from exc
+        raise NotAnArticle(Reason.NO_TEXT, f"unparseable HTML: {exc}") from exc
     if root is None:
-        raise NotAnArticle("no_text", "unparseable HTML")
+        raise NotAnArticle(Reason.NO_TEXT, "unparseable HTML")
     return root
 
 

@@ -92,47 +92,20 @@ def crawl(
     """
     seeds = [_check_url(u) for u in urls]
     overrides = _parse_overrides(settings)
-    archive = _open_archive(db, create=True)
-    try:
-        if retry_failed:
-            seeds += [u for u in archive.retry_urls() if u not in seeds]
-    finally:
-        archive.close()
+    _open_archive(db, create=True).close()  # a clear message now for a path that cannot be one
 
+    from crawler.report import summary
     from crawler.run import crawl_settings, run_crawl
 
     if progress is None:
         progress = sys.stderr.isatty()
-    stats = run_crawl(
-        seeds, crawl_settings(db=db, max_pages=max_pages, overrides=overrides, progress=progress)
+    options = crawl_settings(
+        db=db, max_pages=max_pages, overrides=overrides, progress=progress, retry=retry_failed
     )
+    stats = run_crawl(seeds, options)
     click.echo(summary(stats, db))
-
-
-def summary(stats: dict, db: str) -> str:
-    """What a finished crawl did, for the terminal."""
-    reasons = sorted(
-        (
-            (k.removeprefix("archive/reasons/"), v)
-            for k, v in stats.items()
-            if k.startswith("archive/reasons/")
-        ),
-        key=lambda kv: (-kv[1], kv[0]),
-    )
-    lines = [
-        f"Crawl {stats.get('archive/crawl_id', '?')} finished ({stats.get('finish_reason', '?')})"
-        f" into {db}",
-        f"  pages fetched      {stats.get('response_received_count', 0)}",
-        f"  articles new       {stats.get('archive/articles/new', 0)}",
-        f"  articles updated   {stats.get('archive/articles/updated', 0)}",
-        f"  articles unchanged {stats.get('archive/articles/unchanged', 0)}",
-        f"  comments new       {stats.get('archive/comments/new', 0)}",
-        f"  failed fetches     {stats.get('archive/fetches/failed', 0)}",
-    ]
-    if reasons:
-        lines.append("  not stored, by reason:")
-        lines += [f"    {reason:<22} {count}" for reason, count in reasons]
-    return "\n".join(lines)
+    if failed := stats.get("archive/write_failed"):
+        raise click.ClickException(failed)
 
 
 def _server_options(command):

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.schema import SCHEMA_VERSION
-from archive.schema import datasette_metadata as schema_metadata
+from archive.schemadoc import datasette_metadata as schema_metadata
 from publish.search import SNIPPET_END, SNIPPET_START
 
 # The name Datasette serves the archive under, whatever the file is called: URLs stay the same

@@ -30,7 +30,9 @@ from typing import IO, Any
 
 from sqlite_utils import Database
 
-from archive.schema import SQLITE_HEADER, TABLES, TABLES_BY_NAME, ArchiveError, inspect
+from archive.database import inspect
+from archive.schema import SQLITE_HEADER, ArchiveError
+from archive.tables import TABLES, TABLES_BY_NAME
 
 # ---------------------------------------------------------------------------------------------
 # E-mail addresses

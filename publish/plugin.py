@@ -39,7 +39,7 @@ from datasette.utils import (
     urlsafe_components,
 )
 
-from archive.schema import TABLES_BY_NAME
+from archive.tables import TABLES_BY_NAME
 from publish.app import ARTICLE_TABLE_COLUMNS, CANNED_QUERIES_BY_NAME, DATABASE
 from publish.search import SNIPPET_END, SNIPPET_START, fts_query
 

@@ -125,14 +125,14 @@ def test_progress_line_counts():
 
 
 def test_summary_lists_failures_by_reason():
-    from police_archive.cli import summary
+    from crawler.report import summary
 
     stats = {
         "archive/crawl_id": 4,
         "finish_reason": "finished",
-        "response_received_count": 10,
-        "archive/reasons/http_404": 2,
-        "archive/reasons/timeout": 5,
+        "archive/counted/pages_fetched": 10,
+        "archive/counted/reason/http_404": 2,
+        "archive/counted/reason/timeout": 5,
     }
     text = summary(stats, "x.db")
     assert text.splitlines()[0] == "Crawl 4 finished (finished) into x.db"

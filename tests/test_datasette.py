@@ -17,7 +17,7 @@ import pytest
 from datasette.utils import tilde_encode
 from markupsafe import escape as html_escape
 
-from archive.schema import TABLES
+from archive.tables import TABLES
 from publish.app import (
     ARTICLE_TABLE_COLUMNS,
     CANNED_QUERIES,

@@ -8,8 +8,8 @@ import sqlite3
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from archive.records import IN_OTHER_NEWS, Article, Comment, CommentThread, Link
-from crawler.items import Fetch, PageItem
+from archive.records import Article, Comment, CommentThread, Fetch, Link, Section
+from crawler.items import PageItem
 from crawler.pipelines import ArchivePipeline
 from crawler.spiders.police_news import PoliceNewsSpider
 
@@ -35,7 +35,7 @@ def article(n: int, text: str = "Officers were praised.") -> Article:
         author="Jane Smith",
         published="2020-08-12T17:04:00",
         text=text,
-        links=(Link(f"{BASE}/article.cfm?id={n + 1}", IN_OTHER_NEWS, "Next story"),),
+        links=(Link(f"{BASE}/article.cfm?id={n + 1}", Section.IN_OTHER_NEWS, "Next story"),),
     )
 
 
@@ -51,9 +51,7 @@ def test_items_become_rows_and_stats(tmp_path):
     gone = f"{BASE}/article.cfm?id=9"
     pipeline.process_item(PageItem(Fetch(url=gone, outcome="failed", reason="http_404")))
     slow = f"{BASE}/article.cfm?id=8"
-    pipeline.process_item(
-        PageItem(Fetch(url=slow, outcome="failed", reason="timeout", retry_later=True))
-    )
+    pipeline.process_item(PageItem(Fetch(url=slow, outcome="failed", reason="timeout")))
     pipeline.spider_closed("finished")
 
     stats = crawler.stats.get_stats()

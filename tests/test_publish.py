@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.schema import TABLES_BY_NAME, ArchiveError
+from archive.schema import ArchiveError
+from archive.tables import TABLES_BY_NAME
 from police_archive.cli import cli
 from publish.app import CANNED_QUERIES
 from publish.copies import (

@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from archive.schema import readme_with_schema
+from archive.schemadoc import readme_with_schema
 
 README = Path(__file__).parent.parent / "README.md"
 
 
 def test_schema_section_is_current():
     text = README.read_text()
-    assert readme_with_schema(text) == text, "run: python -m archive.schema README.md"
+    assert readme_with_schema(text) == text, "run: python -m archive.schemadoc README.md"
 
 
 def test_make_targets_named_in_the_readme_exist():

@@ -10,25 +10,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from archive.records import (
-    IN_OTHER_NEWS,
-    LISTING,
-    MORE_NEWS,
     Article,
     Comment,
     CommentThread,
     Link,
     Listing,
+    Section,
 )
-from archive.schema import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    TABLES,
-    TABLES_BY_NAME,
-    datasette_metadata,
-    is_internal,
-    schema_markdown,
-)
+from archive.schema import APPLICATION_ID, SCHEMA_VERSION
+from archive.schemadoc import datasette_metadata, schema_markdown
 from archive.store import Archive, ArchiveError, ArchiveWriteError, content_hash
+from archive.tables import TABLES, TABLES_BY_NAME, is_internal
 
 URL = "https://www.policeoracle.com/news/article-1"
 
@@ -141,16 +133,21 @@ def test_links_replaced_keeping_first_seen(archive, crawl, clock):
     archive.save_article(article(other, title="Other story", links=()), crawl_id=crawl)
     t0 = clock.stamp
     links = (
-        Link(other, IN_OTHER_NEWS, "Other story"),
-        Link(gone, MORE_NEWS, "Gone"),
-        Link(other, IN_OTHER_NEWS, "duplicate"),
+        Link(other, Section.IN_OTHER_NEWS, "Other story"),
+        Link(gone, Section.MORE_NEWS, "Gone"),
+        Link(other, Section.IN_OTHER_NEWS, "duplicate"),
     )
     archive.save_article(article(links=links), crawl_id=crawl)
     assert len(rows(archive, "SELECT * FROM links WHERE from_url = ?", URL)) == 2
 
     t1 = clock.advance()
     archive.save_article(
-        article(links=(Link(other, IN_OTHER_NEWS, "Other story"), Link(third, MORE_NEWS, "3rd"))),
+        article(
+            links=(
+                Link(other, Section.IN_OTHER_NEWS, "Other story"),
+                Link(third, Section.MORE_NEWS, "3rd"),
+            )
+        ),
         crawl_id=crawl,
     )
     got = rows(
@@ -162,12 +159,18 @@ def test_links_replaced_keeping_first_seen(archive, crawl, clock):
     assert got == [
         {
             "to_url": other,
-            "section": IN_OTHER_NEWS,
+            "section": Section.IN_OTHER_NEWS,
             "anchor": "Other story",
             "first_seen": t0,
             "last_seen": t1,
         },
-        {"to_url": third, "section": MORE_NEWS, "anchor": "3rd", "first_seen": t1, "last_seen": t1},
+        {
+            "to_url": third,
+            "section": Section.MORE_NEWS,
+            "anchor": "3rd",
+            "first_seen": t1,
+            "last_seen": t1,
+        },
     ]
     view = row(archive, "SELECT * FROM article_links WHERE to_url = ?", other)
     assert (view["from_title"], view["to_title"]) == ("Officers praised", "Other story")
@@ -177,20 +180,20 @@ def test_links_replaced_keeping_first_seen(archive, crawl, clock):
 
     # A listing's links are replaced the same way.
     archive.save_listing(
-        Listing("https://x/news/", (Link(URL, LISTING, "Officers"),)), crawl_id=crawl
+        Listing("https://x/news/", (Link(URL, Section.LISTING, "Officers"),)), crawl_id=crawl
     )
     assert row(archive, "SELECT section FROM links WHERE from_url = 'https://x/news/'") == {
-        "section": LISTING
+        "section": Section.LISTING
     }
 
 
 def test_failed_article_rolls_back_alone(path, clock):
     with Archive.open(path, now=clock, batch_size=1000, batch_seconds=3600) as archive:
         crawl = archive.start_crawl(seeds=[], settings={})
-        archive.save_article(article(links=(Link(URL + "-a", MORE_NEWS),)), crawl_id=crawl)
+        archive.save_article(article(links=(Link(URL + "-a", Section.MORE_NEWS),)), crawl_id=crawl)
         bad_url = URL + "-bad"
         # The article row is written before the link that cannot be encoded fails.
-        bad = article(bad_url, links=(Link(URL, MORE_NEWS, "bad \ud800 anchor"),))
+        bad = article(bad_url, links=(Link(URL, Section.MORE_NEWS, "bad \ud800 anchor"),))
         with pytest.raises(ArchiveWriteError, match="article-1-bad") as err:
             archive.save_article(bad, crawl_id=crawl)
         assert err.value.url == bad_url and not err.value.batch_lost
@@ -361,6 +364,7 @@ def test_fetch_log_and_failures_view(archive, crawl, clock):
         "outcome": "listing",
         "reason": None,
         "elapsed_ms": 80,
+        "detail": None,
     }
     assert row(archive, "SELECT count(*) AS n FROM fetches WHERE crawl_id = ?", crawl)["n"] == 6
     failing = rows(archive, "SELECT url, status, reason, failed_fetches FROM failures ORDER BY url")

@@ -1,0 +1,195 @@
+"""Records -> rows: how each record of archive/records.py is written, on an open connection.
+
+Plain functions of a `sqlite3.Connection` inside the caller's transaction (archive/store.py runs
+each in a SAVEPOINT, so a record is written whole or not at all). No Scrapy here.
+
+- `save_article`: the articles row (new, updated or unchanged, told by `content_hash`) and its
+  outgoing links;
+- `save_comments`: a thread's comments, identified by (article_url, author, posted, text), kept
+  when they later disappear from the thread;
+- `save_listing`: a listing page's outgoing links;
+- `insert_fetch`: one row of the fetch log, and what a fetch means for the rest (a success takes
+  the URL off the retry queue, a 404/410 marks an archived article 'gone').
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable
+
+from archive.records import Article, CommentThread, Fetch, Link, Listing, Outcome, Section
+
+# Fetch failures that mean an archived article has been taken down.
+GONE_REASONS = frozenset({"http_404", "http_410"})
+
+
+def content_hash(article: Article) -> str:
+    """SHA-256 (hex) of what makes an article 'updated': title, author, published and text."""
+    parts = (article.title, article.author, article.published or "", article.text)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def save_article(conn: sqlite3.Connection, article: Article, crawl_id: int, now: str) -> str:
+    """Write an article and replace its outgoing links; 'new', 'updated' or 'unchanged'."""
+    digest = content_hash(article)
+    meta = {
+        "category": article.category,
+        "site": article.site,
+        "paywalled": int(bool(article.paywalled)),
+        "comment_count": article.comment_count,
+        "extractor": article.extractor,
+        "fetched_url": article.fetched_url,
+        "status": "live",
+        "last_seen": now,
+        "last_crawl_id": crawl_id,
+    }
+    content = {
+        "title": article.title,
+        "author": article.author,
+        "published": article.published,
+        "text": article.text,
+        "standfirst": article.standfirst,
+        "word_count": len(article.text.split()),
+        "content_hash": digest,
+    }
+    row = conn.execute("SELECT content_hash FROM articles WHERE url = ?", (article.url,)).fetchone()
+    if row is None:
+        outcome = "new"
+        values = {
+            "url": article.url,
+            **content,
+            **meta,
+            "first_seen": now,
+            "last_changed": now,
+            "first_crawl_id": crawl_id,
+        }
+        conn.execute(
+            f"INSERT INTO articles ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+            tuple(values.values()),
+        )
+    else:
+        if row[0] == digest:
+            outcome, values = "unchanged", meta
+        else:
+            outcome, values = "updated", {**content, **meta, "last_changed": now}
+        conn.execute(
+            f"UPDATE articles SET {', '.join(f'{k} = ?' for k in values)} WHERE url = ?",
+            (*values.values(), article.url),
+        )
+    replace_links(conn, article.url, article.links, now)
+    forget_retry(conn, article.url, article.fetched_url)
+    return outcome
+
+
+def save_comments(conn: sqlite3.Connection, thread: CommentThread, crawl_id: int, now: str) -> int:
+    """Write a comment thread; the number of comments that were new."""
+    new = 0
+    seen: set[tuple[str, str | None, str]] = set()
+    for position, comment in enumerate(thread.comments, start=1):
+        key = (comment.author, comment.posted, comment.text)
+        if key in seen:  # the same comment twice on one page: store it once
+            continue
+        seen.add(key)
+        cur = conn.execute(
+            "UPDATE comments SET position = ?, last_seen = ? "
+            "WHERE article_url = ? AND author = ? "
+            "AND coalesce(posted, '') = coalesce(?, '') AND text = ?",
+            (position, now, thread.article_url, *key),
+        )
+        if cur.rowcount == 0:
+            conn.execute(
+                "INSERT INTO comments (article_url, author, posted, text, position, "
+                "first_seen, last_seen, first_crawl_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (thread.article_url, *key, position, now, now, crawl_id),
+            )
+            new += 1
+    if thread.fetched_url:
+        replace_links(conn, thread.fetched_url, thread.links, now)
+        forget_retry(conn, thread.fetched_url)
+    return new
+
+
+def save_listing(conn: sqlite3.Connection, listing: Listing, now: str) -> None:
+    """Replace a listing page's outgoing links; the URL leaves the retry queue."""
+    replace_links(conn, listing.url, listing.links, now)
+    forget_retry(conn, listing.url)
+
+
+def insert_fetch(conn: sqlite3.Connection, crawl_id: int, fetch: Fetch, now: str) -> None:
+    """Append a row to the fetch log; a success takes the URL off the retry queue, a 404 or 410
+    marks an archived article at the URL 'gone'."""
+    if fetch.outcome not in set(Outcome):
+        raise ValueError(f"outcome must be one of {tuple(Outcome)}, not {fetch.outcome!r}")
+    reason = fetch.reason
+    if fetch.outcome == Outcome.FAILED and not reason:
+        reason = "unknown"  # every failure is stored with a reason
+    conn.execute(
+        "INSERT INTO fetches (crawl_id, url, final_url, status, fetched_at, size, content_type, "
+        "outcome, reason, elapsed_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            crawl_id,
+            fetch.url,
+            fetch.final_url,
+            fetch.status,
+            now,
+            fetch.size,
+            fetch.content_type,
+            str(fetch.outcome),
+            reason,
+            fetch.elapsed_ms,
+            fetch.detail or None,
+        ),
+    )
+    if fetch.outcome != Outcome.FAILED:
+        forget_retry(conn, fetch.url, fetch.final_url)
+    elif reason in GONE_REASONS:
+        conn.execute(
+            "UPDATE articles SET status = 'gone' WHERE url = ? AND status != 'gone'", (fetch.url,)
+        )
+
+
+def queue_retry(conn: sqlite3.Connection, url: str, reason: str, crawl_id: int, now: str) -> None:
+    """Queue `url` for a later crawl (or count one more failed attempt if already queued)."""
+    conn.execute(
+        "INSERT INTO retry_queue (url, reason, attempts, first_failed, last_failed, crawl_id) "
+        "VALUES (?, ?, 1, ?, ?, ?) "
+        "ON CONFLICT (url) DO UPDATE SET reason = excluded.reason, attempts = attempts + 1, "
+        "last_failed = excluded.last_failed, crawl_id = excluded.crawl_id",
+        (url, reason, now, now, crawl_id),
+    )
+
+
+def replace_links(conn: sqlite3.Connection, from_url: str, links: Iterable[Link], now: str) -> None:
+    """Make `links` the outgoing links of `from_url`, keeping first_seen of persisting ones."""
+    sections = set(Section)
+    wanted: dict[tuple[str, str], str] = {}
+    for link in links:
+        if link.section not in sections:
+            raise ValueError(
+                f"link to {link.to_url} has unknown section {link.section!r} "
+                f"(expected one of {tuple(Section)})"
+            )
+        key = (link.to_url, str(link.section))
+        if not wanted.get(key):  # first non-empty anchor wins
+            wanted[key] = link.anchor
+    existing = {
+        (r[0], r[1])
+        for r in conn.execute("SELECT to_url, section FROM links WHERE from_url = ?", (from_url,))
+    }
+    conn.executemany(
+        "DELETE FROM links WHERE from_url = ? AND to_url = ? AND section = ?",
+        [(from_url, *key) for key in existing - wanted.keys()],
+    )
+    conn.executemany(
+        "INSERT INTO links (from_url, to_url, section, anchor, first_seen, last_seen) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (from_url, to_url, section) DO UPDATE SET "
+        "anchor = excluded.anchor, last_seen = excluded.last_seen",
+        [(from_url, to, section, anchor, now, now) for (to, section), anchor in wanted.items()],
+    )
+
+
+def forget_retry(conn: sqlite3.Connection, *urls: str | None) -> None:
+    for url in {u for u in urls if u}:
+        conn.execute("DELETE FROM retry_queue WHERE url = ?", (url,))

@@ -1,0 +1,123 @@
+"""The end-of-crawl summary: what a crawl did, in words, from the archive's own counts.
+
+`summary(stats, db)` turns a finished crawl's stats into the lines `police-archive crawl` prints
+(and `scrapy crawl` logs, through the `CrawlReport` extension). Its numbers are the ones
+crawler/pipelines.py counted in the archive at the end (``archive/counted/...``), never live
+counters, so the summary never reports rows that are not in the file; and it says plainly what
+went wrong: a failed write, pages of a profiled site that matched no layout, a crawl that followed
+no link, the bounds that stopped link chains.
+
+Settings read by `CrawlReport`: ``CRAWL_REPORT_ENABLED`` (log the summary when the crawl closes).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+logger = logging.getLogger(__name__)
+
+COUNTED = "archive/counted/"
+
+
+def _counted(stats: dict[str, Any], name: str) -> int:
+    return int(stats.get(COUNTED + name, 0) or 0)
+
+
+def _group(stats: dict[str, Any], prefix: str) -> list[tuple[str, int]]:
+    """(name, count) of the stats under `prefix`, most frequent first."""
+    items = [(k.removeprefix(prefix), int(v)) for k, v in stats.items() if k.startswith(prefix)]
+    return sorted(items, key=lambda kv: (-kv[1], kv[0]))
+
+
+def summary(stats: dict[str, Any], db: str) -> str:
+    """What a finished crawl did, for the terminal."""
+    reason = stats.get("finish_reason", "?")
+    lines = [f"Crawl {stats.get('archive/crawl_id', '?')} finished ({reason}) into {db}"]
+    if failed := stats.get("archive/write_failed"):
+        lost = stats.get("archive/lost_urls", 0)
+        lines.append(f"  STOPPED: {failed}")
+        lines.append(
+            f"  {lost} fetched page(s) were not stored; the next crawl fetches them again. "
+            "The counts below are what the archive holds."
+        )
+    lines += [
+        f"  pages fetched      {_counted(stats, 'pages_fetched')}",
+        f"  articles new       {_counted(stats, 'articles_new')}",
+        f"  articles updated   {_counted(stats, 'articles_updated')}",
+        f"  articles unchanged {_counted(stats, 'articles_unchanged')}",
+        f"  comments new       {_counted(stats, 'comments_saved')}",
+        f"  failed fetches     {_counted(stats, 'failures')}",
+    ]
+    reasons = [(r, n) for r, n in _group(stats, COUNTED + "reason/") if r != "layout_miss"]
+    if reasons:
+        lines.append("  not stored, by reason:")
+        lines += [f"    {name:<22} {count}" for name, count in reasons]
+    for site, count in _group(stats, COUNTED + "layout_miss/"):
+        lines.append(
+            f"  {count} page(s) of {site} matched no layout: the site may have changed. They "
+            "were read by the generic reader; `police-archive check-site URL` shows what it sees."
+        )
+    for bound, count in _group(stats, "bounds/"):
+        lines.append(f"  {count} link(s) not followed: {BOUND_HELP.get(bound, bound)}")
+    if (note := no_links_note(stats)) is not None:
+        lines.append(f"  {note}")
+    return "\n".join(lines)
+
+
+# The bounds crawler/spiders counts in stats as ``bounds/<name>``.
+BOUND_HELP = {
+    "depth": "beyond the depth limit (DEPTH_LIMIT)",
+    "pagination": "beyond the pagination cap of a listing (PAGINATION_LIMIT)",
+    "trap": "listing pages that brought no new article (a pagination trap)",
+    "max_pages": "the crawl reached --max-pages",
+}
+
+
+def no_links_note(stats: dict[str, Any]) -> str | None:
+    """A plain warning when the crawl followed no link at all, with the likely reason."""
+    if stats.get("archive/write_failed") or stats.get("finish_reason") != "finished":
+        return None
+    followed = int(stats.get("links/followed", 0) or 0)
+    pages = _counted(stats, "pages_fetched")
+    if followed or not pages:
+        return None
+    found = int(stats.get("links/found", 0) or 0)
+    if found:
+        why = (
+            f"the pages offered {found} link(s), none of them to an article, listing or comment "
+            "thread of the seeds' sites"
+        )
+    else:
+        why = (
+            "no In Other News box, More News link, pagination or comment link was recognised "
+            "on the pages fetched (markup the crawler does not understand?)"
+        )
+    return (
+        f"WARNING: the crawl followed no link: {why}. "
+        "`police-archive check-site URL` shows what the crawler sees on a page."
+    )
+
+
+class CrawlReport:
+    """Logs the summary when the crawl closes (`scrapy crawl` shows it like the CLI prints it)."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlReport:
+        if not crawler.settings.getbool("CRAWL_REPORT_ENABLED"):
+            raise NotConfigured
+        report = cls(crawler)
+        # after the pipeline has counted in the archive (at spider_closed)
+        crawler.signals.connect(report.engine_stopped, signal=signals.engine_stopped)
+        return report
+
+    def engine_stopped(self) -> None:
+        stats = self.crawler.stats.get_stats()
+        logger.info("%s", summary(stats, self.crawler.settings.get("ARCHIVE_DB")))

@@ -76,6 +76,7 @@ class Reason(StrEnum):
     CONNECTION_REFUSED = "connection_refused"
     CONNECTION_LOST = "connection_lost"
     DOWNLOAD_ERROR = "download_error"
+    IGNORED = "ignored"
     ROBOTS_DISALLOWED = "robots_disallowed"
     REDIRECT_LOOP = "redirect_loop"
     OFFSITE_REDIRECT = "offsite_redirect"
@@ -98,6 +99,7 @@ REASON_HELP: dict[Reason, str] = {
     Reason.CONNECTION_REFUSED: "the server refused the connection",
     Reason.CONNECTION_LOST: "the connection broke before the response was complete",
     Reason.DOWNLOAD_ERROR: "another download error (the detail names it)",
+    Reason.IGNORED: "a downloader middleware refused the request (the detail says why)",
     Reason.ROBOTS_DISALLOWED: "robots.txt forbids the URL",
     Reason.REDIRECT_LOOP: "a redirect loop, or a chain longer than the limit",
     Reason.OFFSITE_REDIRECT: "a redirect away from the crawl's sites, not followed",

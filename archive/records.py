@@ -183,6 +183,8 @@ class CommentThread:
     comments: tuple[Comment, ...]
     fetched_url: str = ""
     links: tuple[Link, ...] = field(default=())
+    warning: Reason | None = None
+    warning_detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +193,21 @@ class Listing:
 
     url: str
     links: tuple[Link, ...] = field(default=())
+    warning: Reason | None = None
+    warning_detail: str = ""
 
 
 # What the page parser hands back for one fetched page.
 Page = Article | CommentThread | Listing
+
+
+def kind_of(page: Page) -> PageKind:
+    """The kind of a parsed page."""
+    if isinstance(page, Article):
+        return PageKind.ARTICLE
+    if isinstance(page, CommentThread):
+        return PageKind.COMMENTS
+    return PageKind.LISTING
 
 
 @dataclass(frozen=True, slots=True)

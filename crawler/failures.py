@@ -23,7 +23,21 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 522, 524})
 
 
-def failure_reason(exc: BaseException) -> tuple[str, bool]:
+def failure_reason(exc: BaseException) -> str:
+    """(interim) the reason of a failure; see _failure_reason."""
+    return _failure_reason(exc)[0]
+
+
+def _failure_reason(exc: BaseException) -> tuple[str, bool]:
+    from crawler.boundary import OffsiteRedirect, OffsiteRequest
+    from crawler.redirects import RedirectLoop
+
+    if isinstance(exc, OffsiteRedirect):
+        return "offsite_redirect", False
+    if isinstance(exc, RedirectLoop):
+        return "redirect_loop", False
+    if isinstance(exc, OffsiteRequest):
+        return "ignored", False
     """(reason, transient) for an exception raised while fetching a page."""
     if isinstance(exc, HttpError):
         status = exc.response.status

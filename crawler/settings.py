@@ -42,6 +42,13 @@ RETRY_BACKOFF_MAX = 30  # the longest backoff wait in seconds
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
+    # the crawl's sites, checked for every request and redirect hop, before robots.txt (100)
+    "crawler.boundary.BoundaryMiddleware": 50,
+    # redirects whose loops are typed (crawler/redirects.py)
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.redirects.TypedRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.redirects.TypedMetaRefreshMiddleware": 580,
 }
 
 TELNETCONSOLE_ENABLED = False  # no telnet console listening on a local port
@@ -61,7 +68,15 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}  # every PageItem into the archive
 ARCHIVE_DB = "police.db"  # the SQLite archive the pipeline writes
-MAX_PAGES = 0  # the most pages a crawl requests, seeds included (0: no limit; --max-pages)
+# Bounds (crawler/follow.py), each counted in the summary when it stops a link; 0 = none.
+MAX_PAGES = 0  # the most pages a crawl requests, seeds included (--max-pages)
+RELATED_DEPTH_LIMIT = 100  # related links (In Other News, More News, comments) in a chain
+PAGINATION_LIMIT = 1000  # pages followed along one listing's pagination
+TRAP_PATIENCE = 5  # listing pages in a row without a new entry before a chain is a trap
+# Site profiles (pages/profiles.py): folders of your own *.toml profiles, besides the packaged
+# ones; and whether NAME.localhost serves a loopback replica of a profiled NAME.com.
+PROFILES_DIRS: list[str] = []
+PROFILE_LOCALHOST_MIRRORS = True
 ARCHIVE_RETRY_FAILED = True  # also start from the retry queue and an unfinished crawl's seeds
 EXTRACT_WORKERS = 0  # extraction worker processes; 0 = one per CPU core
 # Settings copied into each crawl's row of the `crawls` table, to tell how a crawl was run.

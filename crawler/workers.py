@@ -15,44 +15,66 @@ import logging
 import multiprocessing
 import os
 import signal
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from archive.records import NotAnArticle, Page, Reason
+from pages.kinds import Hint
+from pages.profiles import Profiles
 
 logger = logging.getLogger(__name__)
 
 
-def _warm_up() -> None:
-    """Import the extraction stack once per worker, not on its first page."""
+_PROFILES: Profiles | None = None  # the crawl's site profiles, loaded once per worker
+
+
+def _warm_up(profile_dirs: Sequence[str], localhost_mirrors: bool) -> None:
+    """Import the extraction stack and load the site profiles once per worker, not on its first
+    page."""
+    global _PROFILES
     # Ctrl-C is the crawler's to handle: it shuts the pool down after the pages in hand
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import pages.extract  # noqa: F401
+    from pages.profiles import load_profiles
+
+    _PROFILES = load_profiles(profile_dirs, localhost_mirrors=localhost_mirrors)
 
 
-def _parse(url: str, body: bytes, content_type: str | None) -> Page:
+def _parse(url: str, body: bytes, content_type: str | None, hint: Hint | None) -> Page:
     from pages.extract import parse_page
 
-    return parse_page(url, body, content_type=content_type)
+    return parse_page(url, body, content_type=content_type, hint=hint, profiles=_PROFILES)
 
 
 class PageParser:
     """Parses fetched pages in a pool of worker processes."""
 
-    def __init__(self, workers: int = 0):
+    def __init__(
+        self,
+        workers: int = 0,
+        *,
+        profile_dirs: Sequence[str] = (),
+        localhost_mirrors: bool = True,
+    ):
         self.workers = workers or os.cpu_count() or 1
+        self._init_args = (tuple(profile_dirs), localhost_mirrors)
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # forkserver: never fork the reactor process itself (threads, open sockets)
         context = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+        return ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_warm_up, initargs=self._init_args
+        )
 
-    async def parse(self, url: str, body: bytes, content_type: str | None) -> Page:
+    async def parse(
+        self, url: str, body: bytes, content_type: str | None, hint: Hint | None = None
+    ) -> Page:
         """The page's Article, CommentThread or Listing; raises NotAnArticle with the reason."""
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, _parse, url, body, content_type)
+            return await loop.run_in_executor(self._pool, _parse, url, body, content_type, hint)
         except NotAnArticle:
             raise
         except BrokenProcessPool as exc:

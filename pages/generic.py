@@ -34,8 +34,12 @@ from readability import Document
 from readability.readability import Unparseable
 
 from archive.records import Article, NotAnArticle, Reason
+from pages.bylines import byline_name, clean_author, clean_title, squash
 from pages.dates import parse_date, plausible
-from pages.metadata import PageMeta, ParsedPage, byline_name, clean_author, clean_title, squash
+from pages.headline import Dateline, dateline, visible_headline
+from pages.kinds import Hint
+from pages.links import Discovery
+from pages.metadata import PageMeta, ParsedPage
 from pages.pagetext import HTML_PARSER, TextBlocks, clean_markup, first_text, node_text, norm
 
 __all__ = ["READABILITY", "TRAFILATURA", "article_body", "generic_article"]
@@ -133,13 +137,20 @@ def _readability_blocks(html_text: str, url: str | None) -> list[str]:
     return collector.result()
 
 
-def generic_article(page: ParsedPage, html_text: str) -> Article:
+def generic_article(
+    page: ParsedPage, html_text: str, found: Discovery | None = None, hint: Hint | None = None
+) -> Article:
     """The article of a page no profile layout reads; raises NotAnArticle(Reason.TOO_LARGE |
-    "no_text")."""
+    Reason.NO_TEXT). `found` is the page's link discovery (pages/links.py): its boxes and links
+    are taken out of the page before the text is extracted; `hint` what the crawler expects."""
     if len(html_text) > _FALLBACK_MAX:
         raise NotAnArticle(
             Reason.TOO_LARGE, f"{len(html_text)} characters of HTML without a layout"
         )
+    found = found or Discovery()
+    hint = hint or Hint()
+    if _prune(page.root, found):  # the related box, More News, comment and pagination links
+        html_text = lxml.html.tostring(page.root, encoding="unicode")
     blocks, extractor, document = article_body(html_text, page.url)
     if not blocks:
         raise NotAnArticle(Reason.NO_TEXT, "neither trafilatura nor readability found article text")
@@ -151,15 +162,14 @@ def generic_article(page: ParsedPage, html_text: str) -> Article:
     meta, names = page.meta, page.site_names
     if document.sitename:
         names.append(document.sitename)
-    headline = first_text(page.root, "//h1")
+    visible, headline_element = visible_headline(page, hint.anchor)
+    headline = first_text(page.root, "//h1") or visible
+    candidates = [document.title or "", meta.meta("og:title"), meta.ld("headline")]
+    if visible and not meta.meta("og:title") and not meta.ld("headline"):
+        # no title metadata: what the reader sees as the headline, before <title>
+        candidates.insert(0, visible)
     title = ""
-    for candidate in (
-        document.title or "",
-        meta.meta("og:title"),
-        meta.ld("headline"),
-        headline,
-        meta.title_tag,
-    ):
+    for candidate in (*candidates, headline, meta.title_tag):
         if title := clean_title(candidate, names, headline=headline):
             break
     author = ""
@@ -174,9 +184,10 @@ def generic_article(page: ParsedPage, html_text: str) -> Article:
             authors = [a for a in authors if squash(a) in page_text]
         if author := "; ".join(dict.fromkeys(a for a in authors if a)):
             break
-    blocks, byline = _strip_heading(blocks, title, names)
-    author = author or byline
-    published = _generic_published(page, document.date)
+    shown = dateline(page, headline_element)
+    blocks, byline = _strip_heading(blocks, title, names, shown)
+    author = author or byline or shown.author
+    published = _generic_published(page, document.date, shown.published)
     description = norm(document.description or "")
     standfirst = description if description and blocks[0] == description else ""
     categories = [norm(c) for c in (document.categories or []) if norm(c)]
@@ -194,7 +205,7 @@ def generic_article(page: ParsedPage, html_text: str) -> Article:
         category=category,
         site=page.profile.name if page.profile else (urlsplit(url).hostname or ""),
         paywalled=meta.paywalled(),
-        comment_count=None,
+        comment_count=found.comment_count,
         extractor=extractor,
         fetched_url=page.url,
         links=(),
@@ -211,7 +222,7 @@ def _searchable(root: Any, meta: PageMeta) -> str:
     return squash(" ".join(values))
 
 
-def _generic_published(page: ParsedPage, found: str | None) -> str | None:
+def _generic_published(page: ParsedPage, found: str | None, text_date: str | None) -> str | None:
     """The publication date of a page without a profile.
 
     In order: the page's metadata (ISO dates: unambiguous); else a date shown in the page's
@@ -224,7 +235,7 @@ def _generic_published(page: ParsedPage, found: str | None) -> str | None:
     if published := page.meta.published(day_first):
         return published
     found = parse_date(found, day_first) if found else None
-    shown = _dateline_date(page.root, day_first)
+    shown = _dateline_date(page.root, day_first) or text_date
     if shown and (found is None or shown[:10] == found[:10] or _swapped(shown, found)):
         return shown
     return found
@@ -235,6 +246,7 @@ def _swapped(shown: str, found: str) -> bool:
     return shown[:4] == found[:4] and shown[5:7] == found[8:10] and shown[8:10] == found[5:7]
 
 
+_WORD = re.compile(r"\w")
 _DATELINE_HINT = re.compile(r"date|time|publish|posted|byline|dateline", re.I)
 _DATELINE_STRONG = re.compile(r"publish|posted|dateline|byline", re.I)
 _DATELINE_SKIP = ("nav", "aside", "footer", "head", "script", "style", "template", "noscript")
@@ -263,13 +275,17 @@ def _dateline_date(root: Any, day_first: bool) -> str | None:
     return None
 
 
-def _strip_heading(blocks: list[str], title: str, names: list[str]) -> tuple[list[str], str]:
-    """Blocks without the headline and byline trafilatura keeps at the top; and the byline's name.
+def _strip_heading(
+    blocks: list[str], title: str, names: list[str], shown: Dateline | None = None
+) -> tuple[list[str], str]:
+    """Blocks without the headline, byline and dateline trafilatura keeps at the top; and the
+    byline's name.
 
-    Only the first blocks are looked at, and only a repeat of the title or a short "By Name" line
-    is removed, so that the body is never cut."""
+    Only the first blocks are looked at, and only a repeat of the title, a short "By Name" line
+    or the page's dateline (`shown`) is removed, so that the body is never cut."""
     byline = ""
     head = 0
+    dateline_text = node_text(shown.element) if shown and shown.element is not None else ""
     while head < min(len(blocks) - 1, 3):
         block = blocks[head]
         if title and norm(block).casefold() == title.casefold():
@@ -277,9 +293,31 @@ def _strip_heading(blocks: list[str], title: str, names: list[str]) -> tuple[lis
         elif not byline and (name := byline_name(block, names)):
             byline = name
             head += 1
+        elif dateline_text and norm(block) == dateline_text:
+            head += 1
         else:
             break
     return blocks[head:], byline
+
+
+def _prune(root: Any, found: Discovery) -> bool:
+    """Take the boxes and links `found` out of the page, and any element they leave without a
+    word (the " | " between two links); whether anything was taken out."""
+    elements = [*found.boxes, *found.chrome]
+    for el in elements:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        el.drop_tree()
+        while parent is not None and parent.tag not in ("body", "html", "td", "main", "article"):
+            if _WORD.search(parent.text_content()) or len(parent.xpath(".//img|.//table")):
+                break
+            if parent.getparent() is None:  # already taken out with an ancestor
+                break
+            grand = parent.getparent()
+            parent.drop_tree()
+            parent = grand
+    return bool(elements)
 
 
 def _trafilatura_blocks(body: Any) -> list[str]:

@@ -7,8 +7,7 @@
   (crawler/sites.py) and page kind (crawler/urls.py); its canonical URL (`canonical`), the names
   the site goes by (`site_names`) and whether numeric dates are day first (`day_first`).
 - `page_declared_url`: the URL a saved page declares for itself (crawler/pagefiles.py).
-- `clean_title`, `clean_author`, `byline_name`: a title without a " | Site" part; a byline's
-  name without "By", e-mail, job ("Reporter", "Staff writer"), group or site-name authors.
+Titles and bylines are cleaned by pages/bylines.py.
 
 crawler/extract.py (profile layouts) and crawler/generic.py (the fallback) build a ParsedPage from
 crawler/pagetext.py's tree and read titles, authors and dates through this module.
@@ -18,26 +17,20 @@ from __future__ import annotations
 
 import html as html_lib
 import json
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from archive.records import NotAnArticle
-from pages.dates import DATE_WORDS, parse_date, plausible
-from pages.pagetext import decode_html, norm, parse_html, select, word_set
-from pages.sites import SiteProfile
+from pages.dates import parse_date, plausible
+from pages.pagetext import decode_html, norm, parse_html, select
+from pages.profiles import Profiles, SiteProfile
 from pages.urls import canonical_url_or_none, page_kind, resolve
 
 __all__ = [
     "PageMeta",
     "ParsedPage",
-    "byline_name",
-    "clean_author",
-    "clean_title",
     "page_declared_url",
-    "squash",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -204,7 +197,8 @@ class ParsedPage:
     root: Any
     meta: PageMeta
     profile: SiteProfile | None
-    kind: str | None
+    kind: str | None  # the page kind the profile's URL patterns give, if any
+    profiles: Profiles | None = None  # the crawl's profiles (None: the packaged ones)
 
     @property
     def base(self) -> str:
@@ -213,15 +207,15 @@ class ParsedPage:
     @property
     def fetched_canonical(self) -> str:
         """The canonical form of the fetched URL (the URL itself when it cannot be read)."""
-        return canonical_url_or_none(self.url) or self.url
+        return canonical_url_or_none(self.url, self.profiles) or self.url
 
     @property
     def site_names(self) -> list[str]:
         names = self.meta.site_names()
         if self.profile:
-            names.append(self.profile.name)
+            names += [self.profile.name, self.profile.title]
         names.append(urlsplit(self.url).hostname or "")
-        return names
+        return [name for name in names if name]
 
     @property
     def day_first(self) -> bool:
@@ -239,11 +233,11 @@ class ParsedPage:
         fetched = self.fetched_canonical
         href = self.meta.canonical()
         absolute = resolve(self.base, href) if href else None
-        declared = canonical_url_or_none(absolute) if absolute else None
+        declared = canonical_url_or_none(absolute, self.profiles) if absolute else None
         if not declared:
             return fetched
         if self.profile is not None:
-            return declared if kind and page_kind(declared) == kind else fetched
+            return declared if kind and page_kind(declared, self.profiles) == kind else fetched
         here, there = urlsplit(fetched), urlsplit(declared)
         same_host = _bare_host(here.hostname) == _bare_host(there.hostname)
         home = there.path in ("", "/") and not there.query
@@ -270,170 +264,3 @@ def page_declared_url(body: bytes, content_type: str | None = None) -> str | Non
         except ValueError:  # "http://[broken"
             continue
     return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Cleaning titles and authors
-
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|\u00bb|\u2022|\u00b7)\s+")
-_AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:written|posted|words|report(?:ed)?|story|analysis|opinion|commentary|review|"
-    r"interview|text|photos?|pictures?|video)\s+)?by\b[:\s]*",
-    re.I,
-)
-# A person's job after the name ("Jo Bloggs, Crime Reporter", "Jo Bloggs is a reporter").
-_AUTHOR_ROLE = word_set(
-    "reporter reporters correspondent correspondents writer writers editor editors columnist "
-    "contributor contributors journalist journalists"
-)
-# Words that make a byline a group, not a person ("Reporter", "Staff writer", "News desk").
-_AUTHOR_GROUP = word_set(
-    "staff team desk newsdesk newsroom reports services bureau wire wires admin administrator "
-    "editorial"
-)
-_AUTHOR_QUALIFIERS = word_set(
-    "a an the our news senior chief deputy assistant associate special national international "
-    "foreign political crime home affairs security health science technology business economics "
-    "sport sports city local regional digital online web staff contributing freelance guest "
-    "managing features entertainment arts education environment legal auto motoring travel "
-    "ap pa afp"  # news agencies: "AP Sports Writer"
-)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
-_URLISH = re.compile(r"^(?:https?://|www\.)", re.I)
-
-
-def squash(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
-
-
-def _without_role(author: str) -> str:
-    """The byline without a job description after the name; "" when it names a job or a group
-    (staff, a desk, a team) and no person."""
-    author = re.sub(r"\s+is\s+(?:an?|the|our)\s.*$", "", author, flags=re.I)
-    # "Jo Bloggs, Crime Reporter" / "Jo Bloggs - Political Editor": the job part goes
-    parts = re.split(r"\s*(?:,|\s-\s|\s\u2013\s|\|)\s*", author)
-    if len(parts) > 1:
-        kept = [parts[0]] + [p for p in parts[1:] if not _is_role(p)]
-        author = ", ".join(p for p in kept if p)
-    words = author.split()
-    lowered = [w.lower().strip(".,") for w in words]
-    if not words or any(w in _AUTHOR_GROUP for w in lowered) or _is_role(author):
-        return ""
-    # "Carrie Arnold November 15, 2019": a date run into the byline
-    if lowered[0] in DATE_WORDS:
-        return ""
-    for i, word in enumerate(lowered[2:], start=2):
-        if word in DATE_WORDS:
-            words, lowered = words[:i], lowered[:i]
-            break
-    # "Tom Gillespie News reporter": the job and its qualifiers go, the name stays; a capitalised
-    # last word alone may be a surname ("Sam Writer")
-    if lowered[-1] in _AUTHOR_ROLE and (
-        words[-1].islower() or (len(words) > 2 and lowered[-2] in _AUTHOR_QUALIFIERS)
-    ):
-        end = len(words) - 1
-        while end > 0 and lowered[end - 1] in _AUTHOR_QUALIFIERS:
-            end -= 1
-        words = words[:end]
-    return " ".join(words)
-
-
-def _is_role(text: str) -> bool:
-    """Whether `text` names a job only: "Reporter", "Staff writer", "Senior Crime Reporter"."""
-    words = [w.lower().strip(".,") for w in text.split()]
-    return (
-        bool(words)
-        and words[-1] in _AUTHOR_ROLE | _AUTHOR_GROUP
-        and all(w in _AUTHOR_ROLE | _AUTHOR_GROUP | _AUTHOR_QUALIFIERS for w in words)
-    )
-
-
-def _is_site_name(text: str, site_names: Iterable[str]) -> bool:
-    key = squash(text)
-    if not key:
-        return False
-    for name in site_names:
-        name_key = squash(name)
-        # "policeoracle", "Police Oracle", "policeoracle.com", "www.policeoracle.localhost"
-        if name_key and (key == name_key or key == squash(_host_label(name))):
-            return True
-    return False
-
-
-def _host_label(name: str) -> str:
-    """The main label of a host name ("www.policeoracle.com" -> "policeoracle"); else `name`."""
-    labels = [label for label in name.lower().split(".") if label]
-    if len(labels) < 2 or " " in name:
-        return name
-    labels = [label for label in labels if label not in ("www", "touch", "m", "mobile")]
-    return labels[0] if len(labels) >= 2 else name
-
-
-def clean_title(title: str, site_names: Iterable[str] = (), headline: str = "") -> str:
-    """The headline: without a leading or trailing " | Site" / " - Site" part naming the site;
-    "" when the title is nothing but the site name.
-
-    `headline` is the page's visible headline (its <h1>), if any: a title made of the headline
-    and a leading or trailing " | Anything" part no longer than it (a site name the page does not
-    declare, a section: "Opinion | ...") is cut to the headline."""
-    title = norm(title)
-    names = [n for n in site_names if n]
-    if not title or _is_site_name(title, names):
-        return ""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) > 1:
-        seps = _TITLE_SEPARATORS.findall(title)
-        if _is_site_name(parts[-1], names):
-            return clean_title(title[: title.rfind(seps[-1])], names, headline)
-        if _is_site_name(parts[0], names):
-            return clean_title(title[title.find(seps[0]) + len(seps[0]) :], names, headline)
-        headline = norm(headline)
-        key = headline.casefold()
-        if key and key != title.casefold():
-            for sep in _TITLE_SEPARATORS.finditer(title):
-                before, after = title[: sep.start()], title[sep.end() :]
-                for kept, cut in ((before, after), (after, before)):
-                    # never cut to a short <h1> (a logo, a section name) more than it keeps
-                    if kept.casefold() == key and len(cut.split()) <= len(kept.split()):
-                        return headline
-    return title
-
-
-def clean_author(author: str, site_names: Iterable[str] = ()) -> str:
-    """A byline's name: without "By" and without the job after it ("Jo Bloggs, Crime Reporter",
-    "Jo Bloggs is a reporter"); "" for no name, an e-mail address, a URL, the site, a job alone
-    ("Reporter", "Staff writer") or a group ("News desk", "Telegraph staff")."""
-    author = norm(author)
-    author = _AUTHOR_PREFIX.sub("", author).strip(" ,;:|-")
-    author = _EMAIL.sub("", author).strip(" ,;:|-()")
-    author = _without_role(author)
-    if (
-        not author
-        or len(author) > 100
-        or _URLISH.match(author)
-        or not re.search(r"[^\W\d_]", author)
-        or _is_site_name(author, site_names)
-    ):
-        return ""
-    return author
-
-
-def byline_name(line: str, site_names: Iterable[str] = ()) -> str:
-    """The name of a line that is a byline alone ("By Jo Bloggs"); "" for other lines (a
-    sentence that starts with "By", a line without a person's name)."""
-    if _AUTHOR_PREFIX.match(line) and _looks_like_name(name := clean_author(line, site_names)):
-        return name
-    return ""
-
-
-_NAME_PARTICLES = word_set("and & de da del della der di du la le van von of")
-
-
-def _looks_like_name(text: str) -> bool:
-    """A person's name (or two): 1-8 capitalised words, not a sentence."""
-    words = text.replace(",", " ").split()
-    return (
-        0 < len(words) <= 8
-        and not text.endswith((".", "!", "?", ":"))
-        and all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words)
-    )

@@ -1,6 +1,6 @@
 """URLs of the archive: one article, one URL; which URLs are worth following.
 
-Pure functions of URL strings and site profiles (crawler/sites.py); no Scrapy.
+Pure functions of URL strings and site profiles (pages/profiles.py); no Scrapy.
 
 `canonical_url` turns every spelling of a page's address into one:
 
@@ -31,7 +31,7 @@ from urllib.parse import quote, unquote_plus, urlencode, urljoin, urlsplit, urlu
 
 from w3lib.url import canonicalize_url
 
-from pages.sites import PROFILES, SiteProfile, UrlPattern
+from pages.profiles import Profiles, SiteProfile, UrlPattern, default_profiles
 
 # Query parameters that never identify a page (analytics, click ids, session ids); any `utm_*` too.
 TRACKING_PARAMS = frozenset(
@@ -60,8 +60,6 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _JSESSIONID = re.compile(r";jsessionid=[^/;]*", re.I)
 _REGEX_META = frozenset(".^$*+?{}[]|()")
 _FIRST_PAGE = "1"  # a listing parameter with this value names the listing's first page
-
-Profiles = tuple[SiteProfile, ...]
 
 
 @dataclass(frozen=True)
@@ -143,8 +141,10 @@ def _split_query(query: str) -> list[_Param]:
     return params
 
 
-def _parse(url: str, profiles: Profiles) -> _Parsed | None:
+def _parse(url: str, profiles: Profiles | None) -> _Parsed | None:
     """Canonicalise an http(s) URL; None for any other scheme. Raises ValueError if malformed."""
+    if profiles is None:
+        profiles = default_profiles()
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in _HTTP_SCHEMES or not parts.hostname:
         return None
@@ -198,13 +198,13 @@ def _parse(url: str, profiles: Profiles) -> _Parsed | None:
     return _Parsed(urlunsplit((scheme, netloc, path, query, "")), profile, kind, first_values)
 
 
-def canonical_url(url: str, profiles: Profiles = PROFILES) -> str:
+def canonical_url(url: str, profiles: Profiles | None = None) -> str:
     """The one URL of the page `url` names (see the module docstring)."""
     parsed = _parse(url, profiles)
     return url.strip() if parsed is None else parsed.url
 
 
-def canonical_url_or_none(url: str, profiles: Profiles = PROFILES) -> str | None:
+def canonical_url_or_none(url: str, profiles: Profiles | None = None) -> str | None:
     """`canonical_url`, or None for a URL it cannot read (a bad port, a malformed host)."""
     try:
         return canonical_url(url, profiles)
@@ -212,7 +212,7 @@ def canonical_url_or_none(url: str, profiles: Profiles = PROFILES) -> str | None
         return None
 
 
-def page_kind(url: str, profiles: Profiles = PROFILES) -> str | None:
+def page_kind(url: str, profiles: Profiles | None = None) -> str | None:
     """'article', 'comments' or 'listing'; None for other pages and for sites without a profile."""
     try:
         parsed = _parse(url, profiles)
@@ -221,7 +221,7 @@ def page_kind(url: str, profiles: Profiles = PROFILES) -> str | None:
     return parsed.kind if parsed else None
 
 
-def _counterpart(url: str, from_kind: str, to_kind: str, profiles: Profiles) -> str | None:
+def _counterpart(url: str, from_kind: str, to_kind: str, profiles: Profiles | None) -> str | None:
     """The canonical URL of the `to_kind` page with the same identifying parameters as `url`."""
     try:
         parsed = _parse(url, profiles)
@@ -240,21 +240,39 @@ def _counterpart(url: str, from_kind: str, to_kind: str, profiles: Profiles) -> 
     return result.url if result is not None and result.kind == to_kind else None
 
 
-def article_url_for_comments(url: str, profiles: Profiles = PROFILES) -> str | None:
+def article_url_for_comments(url: str, profiles: Profiles | None = None) -> str | None:
     """The canonical URL of the article whose comment thread `url` is; None if it is not one."""
     return _counterpart(url, COMMENTS, ARTICLE, profiles)
 
 
-def comments_url_for_article(url: str, profiles: Profiles = PROFILES) -> str | None:
+def comments_url_for_article(url: str, profiles: Profiles | None = None) -> str | None:
     """The canonical URL of the comment thread of article `url`; None if it is not an article."""
     return _counterpart(url, ARTICLE, COMMENTS, profiles)
 
 
-def followable(url: str, profiles: Profiles = PROFILES) -> bool:
+def followable(url: str, profiles: Profiles | None = None) -> bool:
     """Whether the crawler follows `url`: an http(s) article, comment thread or listing of a
     profile's site. Print and e-mail versions, calendars, search, login, jobs and category-filtered
     listings are not page kinds of any profile, so they are never followed."""
     return page_kind(url, profiles) is not None
+
+
+def same_site(url: str, other: str, profiles: Profiles | None = None) -> bool:
+    """Whether two http(s) URLs are of one site: the news hosts of one profile (``touch.`` and
+    ``www.`` are one site), else the same host, ``www.`` or not."""
+    try:
+        one, two = urlsplit(url), urlsplit(other)
+        hosts = [(one.hostname or "").rstrip("."), (two.hostname or "").rstrip(".")]
+        ports = (one.port, two.port)
+    except ValueError:
+        return False
+    if not all(hosts):
+        return False
+    sites = [_site_of(profiles or default_profiles(), host) for host in hosts]
+    if sites[0] is not None or sites[1] is not None:
+        return sites[0] is not None and sites[1] is not None and sites[0][0] is sites[1][0]
+    bare = [host[4:] if host.startswith("www.") else host for host in hosts]
+    return bare[0] == bare[1] and ports[0] == ports[1]
 
 
 def resolve(base: str, href: str) -> str | None:

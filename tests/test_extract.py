@@ -14,11 +14,11 @@ import trafilatura
 
 from archive.records import Article, CommentThread, Link, Listing, NotAnArticle
 from pages import generic
+from pages.bylines import clean_author, clean_title
 from pages.dates import parse_date
 from pages.extract import parse_page
-from pages.metadata import clean_author, clean_title
 from pages.pagetext import decode_html
-from pages.sites import POLICE_ORACLE
+from pages.profiles import default_profiles
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.json"))
@@ -402,7 +402,7 @@ def test_clean_author(author, expected):
 
 
 def test_layouts_are_data_on_the_profile():
-    names = [(layout.kind, layout.name) for layout in POLICE_ORACLE.layouts]
+    names = [(layout.kind, layout.name) for layout in default_profiles()[0].layouts]
     assert names == [
         ("article", "modern"),
         ("article", "table"),

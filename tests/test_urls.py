@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pages.sites import PROFILES, SiteProfile, UrlPattern
+from pages.profiles import SiteProfile, UrlPattern, default_profiles
 from pages.urls import (
     article_url_for_comments,
     canonical_url,
@@ -263,9 +263,9 @@ def test_profiles_argument() -> None:
     assert canonical_url("http://m.other.localhost/story/12?x=1", (other,)) == (
         "http://www.other.localhost/story/12"
     )
-    assert page_kind("http://www.other.localhost/story/12") is None  # not in PROFILES
+    assert page_kind("http://www.other.localhost/story/12") is None  # not in the default profiles
     assert page_kind(f"{LOCAL}/news/article.cfm?id=5", (other,)) is None
-    assert PROFILES  # the default
+    assert default_profiles()  # the default
 
 
 # --- idempotence on generated URLs --------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""The police-news spider: requests and link following only.
+"""The police-news spider: requests, and what becomes of each response.
 
 Starts from article or listing URLs and follows what leads to articles: each article's In Other
-News box, its More News link and comment thread, and listing pagination. Which links those are is
-decided by the site profile when the page is parsed (crawler/extract.py, in worker processes);
-this module only turns them into requests and every fetch, failed or not, into a `PageItem`.
+News box, its More News link and comment thread, and listing pagination. Which links those are
+is found in each page (pages/, in the worker processes of crawler/workers.py); which of them are
+followed is the crawl's follow policy (crawler/follow.py: the crawl's sites, crawler/boundary.py,
+and its bounds). Every fetch, failed or not, becomes one `PageItem` for the pipeline.
 
 Spider arguments: ``start`` (one URL or several, comma-separated; the CLI passes a list).
 
@@ -12,16 +13,17 @@ is built (so `scrapy crawl` and `police-archive crawl` start from the same seeds
 retry queue (transient failures, pages lost with a failed write) and, when the latest crawl did
 not finish (killed, stopped by a failed write), that crawl's seeds.
 
-Bounds: ``MAX_PAGES`` (0: none) caps the pages the crawl requests, seeds included (robots.txt,
-redirect hops and retries of a page do not count): once spent, further links are counted
-(``bounds/max_pages``) and not followed, the requests already made complete, and the crawl ends
-with the finish reason ``closespider_pagecount``.
+When MAX_PAGES is spent, the requests already made complete and the crawl ends with the finish
+reason ``closespider_pagecount``.
 
 Settings read: ``ARCHIVE_DB``, ``ARCHIVE_RETRY_FAILED`` (re-seed from the archive; default True),
-``MAX_PAGES``, ``EXTRACT_WORKERS`` (see crawler/workers.py).
+``PROFILES_DIRS`` and ``PROFILE_LOCALHOST_MIRRORS`` (pages/profiles.py), ``RELATED_DEPTH_LIMIT``,
+``PAGINATION_LIMIT``, ``TRAP_PATIENCE``, ``MAX_PAGES`` (crawler/follow.py), ``EXTRACT_WORKERS``
+(crawler/workers.py).
 
-Stats: ``links/found`` (followable links the pages offered), ``links/followed`` (requests made for
-them), ``bounds/<bound>`` (links not followed because of a bound).
+Stats: ``links/found`` (links the pages offered in the sections followed), ``links/followed``,
+``bounds/<bound>`` (links not followed because of a bound), ``pages/<kind>`` (pages read, by
+kind), ``pages/layout_miss`` (pages of a profiled site its layouts did not read).
 """
 
 from __future__ import annotations
@@ -36,92 +38,104 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archive.records import Article, CommentThread, Fetch, NotAnArticle, Outcome, Page
+from archive.records import OUTCOME_OF_KIND, Fetch, NotAnArticle, Outcome, kind_of
 from archive.store import Archive, ArchiveError
+from crawler.boundary import SiteBoundary
 from crawler.failures import failure_reason
+from crawler.follow import SEED, FollowPolicy, Step
 from crawler.items import PageItem
 from crawler.workers import PageParser
+from pages.profiles import Profiles, load_profiles
 from pages.urls import canonical_url
-
-
-def _outcome(page: Page) -> Outcome:
-    if isinstance(page, Article):
-        return Outcome.ARTICLE
-    if isinstance(page, CommentThread):
-        return Outcome.COMMENTS
-    return Outcome.LISTING
 
 
 class PoliceNewsSpider(scrapy.Spider):
     name = "police_news"
     parser: PageParser  # set in from_crawler: the extraction pool lives as long as the crawl
+    policy: FollowPolicy
+    boundary: SiteBoundary  # read by crawler.boundary.BoundaryMiddleware
 
     def __init__(self, start: str | list[str] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        urls = start.split(",") if isinstance(start, str) else list(start or [])
-        self.seeds = [canonical_url(u.strip()) for u in urls if u.strip()]
-        self.parsed: set[str] = set()  # canonical URLs of pages parsed in this crawl
-        self.requested: set[str] = set()  # canonical URLs the spider has requested
-        self.max_pages = 0  # MAX_PAGES: the most pages the spider requests (0: no limit)
-        self.budget_spent = False
+        self.start_urls_given = start.split(",") if isinstance(start, str) else list(start or [])
+        self.profiles: Profiles = ()
+        self.seeds: list[str] = []
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        spider.profiles = load_profiles(
+            settings.getlist("PROFILES_DIRS"),
+            localhost_mirrors=settings.getbool("PROFILE_LOCALHOST_MIRRORS"),
+        )
+        urls = [u.strip() for u in spider.start_urls_given if u.strip()]
         if settings.getbool("ARCHIVE_RETRY_FAILED") and settings.get("ARCHIVE_DB"):
-            for url in _unfinished(settings.get("ARCHIVE_DB")):
-                if (seed := canonical_url(url)) not in spider.seeds:
-                    spider.seeds.append(seed)
+            urls += _unfinished(settings.get("ARCHIVE_DB"))
+        spider.seeds = list(dict.fromkeys(canonical_url(u, spider.profiles) for u in urls))
         if not spider.seeds:
             raise ValueError("no start URL: pass -a start=URL[,URL...]")
-        spider.max_pages = settings.getint("MAX_PAGES")
-        spider.parser = PageParser(settings.getint("EXTRACT_WORKERS"))
-        crawler.signals.connect(spider._close_parser, signal=signals.spider_closed)
+        spider.boundary = SiteBoundary(spider.seeds, spider.profiles)
+        spider.policy = FollowPolicy(
+            spider.boundary,
+            depth_limit=settings.getint("RELATED_DEPTH_LIMIT"),
+            pagination_limit=settings.getint("PAGINATION_LIMIT"),
+            trap_patience=settings.getint("TRAP_PATIENCE"),
+            max_pages=settings.getint("MAX_PAGES"),
+        )
+        spider.parser = PageParser(
+            settings.getint("EXTRACT_WORKERS"),
+            profile_dirs=settings.getlist("PROFILES_DIRS"),
+            localhost_mirrors=settings.getbool("PROFILE_LOCALHOST_MIRRORS"),
+        )
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
 
+    def _closed(self) -> None:
+        self.parser.close()
+        for bound, count in self.policy.bounds.items():
+            self.crawler.stats.set_value(f"bounds/{bound}", count)
+
     def _idle(self) -> None:
-        if self.budget_spent:  # every page the budget allowed has been fetched
+        if self.policy.budget_spent:  # every page the budget allowed has been fetched
             raise CloseSpider("closespider_pagecount")
 
-    def _close_parser(self) -> None:
-        self.parser.close()
-
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.seeds:
-            if request := self._request(url, "seed"):
-                yield request
+        for step in self.policy.seeds(self.seeds):
+            yield self._request(step)
 
-    def _request(self, url: str, section: str) -> scrapy.Request | None:
-        """The request for a page, or None when it was requested before or a bound says no."""
-        if url in self.requested or url in self.parsed:
-            return None
-        if self.max_pages and len(self.requested) >= self.max_pages:
-            self.budget_spent = True
-            self.crawler.stats.inc_value("bounds/max_pages")
-            return None
-        self.requested.add(url)
-        return scrapy.Request(url, self.parse, errback=self.failed, meta={"section": section})
+    def _request(self, step: Step) -> scrapy.Request:
+        return scrapy.Request(step.url, self.parse, errback=self.failed, meta={"step": step})
 
     async def parse(self, response: Response) -> AsyncIterator[PageItem | scrapy.Request]:
+        step: Step = response.meta.get("step") or Step(response.url, SEED)
+        stats = self.crawler.stats
         try:
-            page = await self.parser.parse(response.url, response.body, _content_type(response))
+            page = await self.parser.parse(
+                response.url, response.body, _content_type(response), self.policy.hint(step)
+            )
         except NotAnArticle as exc:
             yield PageItem(_fetched(response, Outcome.NOT_ARTICLE, exc.reason, exc.detail))
             return
-        self.parsed.add(canonical_url(response.url))
-        if isinstance(page, Article):
-            self.parsed.add(page.url)  # its <link rel=canonical>, when that differs
-        yield PageItem(_fetched(response, _outcome(page)), page)
-        self.crawler.stats.inc_value("links/found", len(page.links))
-        for link in page.links:
-            if request := self._request(link.to_url, link.section):
-                self.crawler.stats.inc_value("links/followed")
-                yield request
+        fetched = canonical_url(response.url, self.profiles)
+        self.policy.learn(step, page, fetched)
+        kind = kind_of(page)
+        stats.inc_value(f"pages/{kind}")
+        warning = page.warning
+        if warning:
+            stats.inc_value(f"pages/{warning}")
+        yield PageItem(
+            _fetched(response, OUTCOME_OF_KIND[kind], warning, page.warning_detail), page
+        )
+        steps = self.policy.follow(page, step)
+        stats.inc_value("links/found", len(page.links))
+        stats.inc_value("links/followed", len(steps))
+        for child in steps:
+            yield self._request(child)
 
     def failed(self, failure: Failure) -> Iterator[PageItem]:
-        reason, _ = failure_reason(failure.value)
+        reason = failure_reason(failure.value)
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         yield PageItem(

@@ -1,0 +1,158 @@
+"""The headline and the dateline a reader sees, on pages that do not declare them. No Scrapy.
+
+Old pages often have no metadata at all: `<title>` is the site's name, there is no `<h1>`, the
+date and author are a line of text ("Date - 12/08/2010 @ 17:04 | Author: Jo Bloggs"). A reader
+still finds them at once: the prominent line at the top of the main column is the headline, the
+short line with a date under it is the dateline. So does this module, for pages/generic.py:
+
+- `visible_headline`: the page's one `<h1>` outside its navigation, header and footer (not a logo
+  linking home); else the element whose text is the text of the link that led here (a related
+  box names the article by its headline); else the most prominent short text just above the
+  dateline (a heading element, bold or large type), two to thirty words.
+- `dateline`: the first short text near the top of the main content that holds a date (with its
+  time when shown), and the author it names ("By Jo Bloggs", "Author: Jo Bloggs", "Written by",
+  "Posted by"...), read day first unless the page is US English.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pages.bylines import clean_author, looks_like_name
+from pages.dates import parse_date, plausible
+from pages.kinds import chrome_of
+from pages.links import is_related_label
+from pages.metadata import ParsedPage
+from pages.pagetext import node_text, norm
+
+__all__ = ["Dateline", "dateline", "visible_headline"]
+
+_TAGS = ("h1", "p", "div", "span", "td", "li", "time", "small", "em", "i", "b", "strong", "font",
+           "h2", "h3", "h4", "h5", "h6", "address", "dd", "dt", "section", "header")  # fmt: skip
+_PROMINENT_TAGS = frozenset({"h1", "h2", "h3", "b", "strong", "big"})
+_LARGE = re.compile(r"font-size\s*:\s*(\d+)(px|pt)|font-weight\s*:\s*(bold|[6-9]00)", re.I)
+_BYLINE = re.compile(
+    r"(?:^|[\s|,;(])(?:written\s+by|posted\s+by|reported\s+by|by|author\s*:|reporter\s*:|"
+    r"words\s*:)\s*(?P<name>[^\W\d_][\w'’.\-]*(?:\s+[^\W\d_][\w'’.\-]*){0,4})",
+    re.I,
+)
+_INLINE = frozenset({"br", "a", "span", "b", "strong", "em", "i", "font", "time", "small", "abbr"})
+_MAX_DATELINE_WORDS = 30
+_LOOK_AHEAD = 40  # elements after the headline searched for the dateline
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    published: str | None
+    author: str
+    element: Any = None
+
+
+def _main_elements(root: Any) -> list[Any]:
+    """The block elements of the page outside its navigation, header, footer and forms."""
+    body = root.find("body")
+    chrome = chrome_of(root)
+    return [el for el in (body if body is not None else root).iter(_TAGS) if el not in chrome]
+
+
+def _own_text(el: Any) -> str:
+    """The element's text without that of its block-level children."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag in _INLINE:
+            parts.append(" " + node_text(child) + " ")
+        parts.append(child.tail or "")
+    return norm("".join(parts))
+
+
+def dateline(page: ParsedPage, start: Any = None, elements: list[Any] | None = None) -> Dateline:
+    """The page's dateline (see the module docstring); after `start` (the headline) if given."""
+    day_first = page.day_first
+    seen_start = start is None
+    looked = 0
+    for el in elements if elements is not None else _main_elements(page.root):
+        if not seen_start:
+            seen_start = el is start
+            continue
+        looked += 1
+        if looked > _LOOK_AHEAD:
+            break
+        text = _own_text(el)
+        if not text or len(text.split()) > _MAX_DATELINE_WORDS:
+            continue
+        stamp = el.get("datetime") if el.tag == "time" else None
+        published = parse_date(stamp, day_first) if stamp else None
+        published = published or parse_date(text, day_first)
+        if published and plausible(published):
+            author = byline_author(text, page.site_names) or _near_author(el, page.site_names)
+            return Dateline(published, author, el)
+    return Dateline(None, "")
+
+
+def byline_author(text: str, site_names: list[str]) -> str:
+    """The author a dateline names ("By Jo Bloggs", "Author: Jo Bloggs"); "" for none."""
+    for match in _BYLINE.finditer(text):
+        if text[match.end() : match.end() + 1] in ("@", "."):  # an e-mail address, not a name
+            continue
+        name = re.split(r"\s+(?:on|at|in|\|)\s+|\s*[|,;(]\s*", match.group("name"))[0]
+        author = clean_author(name, site_names)
+        if author and looks_like_name(author):
+            return author
+    return ""
+
+
+def _near_author(el: Any, site_names: list[str]) -> str:
+    """A byline in a short element right before or after the dateline's."""
+    for near in (el.getprevious(), el.getnext()):
+        if near is not None and isinstance(near.tag, str):
+            text = node_text(near)
+            if text and len(text.split()) <= 8 and (author := byline_author(text, site_names)):
+                return author
+    return ""
+
+
+def _prominent(el: Any) -> bool:
+    if el.tag in _PROMINENT_TAGS:
+        return True
+    if el.tag == "font":
+        size = (el.get("size") or "").strip()
+        return size.lstrip("+").isdigit() and (size.startswith("+") or int(size) >= 4)
+    match = _LARGE.search(el.get("style") or "")
+    if match and match.group(1):
+        return int(match.group(1)) >= (14 if match.group(2) == "pt" else 16)
+    return bool(match)
+
+
+def _headline_text(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 30 and not is_related_label(text) and not text.endswith(":")
+
+
+def visible_headline(page: ParsedPage, anchor: str = "") -> tuple[str, Any]:
+    """(the headline a reader sees, its element); ("", None) when nothing stands out."""
+    elements = _main_elements(page.root)
+    h1s = [
+        el
+        for el in elements
+        if el.tag == "h1" and _headline_text(node_text(el)) and el.find(".//a[@href='/']") is None
+    ]
+    if len(h1s) == 1:
+        return node_text(h1s[0]), h1s[0]
+    key = norm(anchor).casefold()
+    if key:
+        for el in elements:
+            if norm(node_text(el)).casefold() == key and _headline_text(node_text(el)):
+                return node_text(el), el
+    found = dateline(page, None, elements)
+    if found.element is None:
+        return "", None
+    previous: Any = None
+    for el in elements:
+        if el is found.element:
+            break
+        text = node_text(el)
+        if _prominent(el) and _headline_text(text) and el.find(".//a") is None:
+            previous = el
+    return (node_text(previous), previous) if previous is not None else ("", None)

@@ -1,0 +1,178 @@
+"""What a page is, without a profile: an article, a listing or a comment thread. No Scrapy here.
+
+The crawler says what it expects (`Hint.kind`: the section of the link that led here, or what
+pages of the same URL shape turned out to be, pages/shapes.py); the page has the last word, by
+what a reader sees:
+
+- **an article** declares itself (`og:type` article, a JSON-LD NewsArticle/Article/BlogPosting)
+  or reads like one: paragraphs of running text outside links, under one headline;
+- **a listing** is a list of links to pages of one shape with headline-like texts (its entries,
+  `listing_entries`), usually with pagination, and little running text of its own;
+- **a comment thread** is what a comments link leads to (or a URL that says "comment" with
+  comments on it).
+
+`classify` weighs these signals; `content_links` are the links of a page outside its navigation,
+header, footer and forms, which a listing's entries are taken from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from archive.records import PageKind, Section
+from pages.links import Discovery
+from pages.metadata import ParsedPage
+from pages.pagetext import node_text
+from pages.shapes import listing_entries
+from pages.urls import page_kind, resolve, same_site
+
+__all__ = ["Hint", "classify", "content_links", "entries_of"]
+
+_ARTICLE_TYPES = ("article", "newsarticle", "blogposting", "reportagenewsarticle", "report")
+_CHROME_TAGS = frozenset({"nav", "footer", "form", "script", "style", "noscript", "template"})
+_CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar"})
+_LONG_BLOCK = 25  # words: a paragraph of running text, not a teaser line
+_ARTICLE_MASS = 150  # words of running text in one place: an article's body
+_TEXT_BLOCKS = ("p", "div", "td", "section", "article", "li", "dd", "blockquote", "font", "span")
+_INLINE = frozenset({"b", "strong", "em", "i", "span", "font", "u", "small", "big", "br", "sup"})
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """What the crawler knows of a page before reading it (all optional)."""
+
+    kind: PageKind | None = None  # what the link that led here says the page is
+    anchor: str = ""  # that link's text: usually the article's headline
+    referrer: str | None = None  # the canonical URL of the page that linked here
+    article_shapes: frozenset[str] = frozenset()  # URL shapes known to be articles on this site
+
+
+def in_chrome(el: Any) -> bool:
+    """Whether an element is in the page's navigation, page header, footer or a form."""
+    return el in chrome_of(el.getroottree().getroot())
+
+
+@lru_cache(maxsize=2)
+def chrome_of(root: Any) -> frozenset[Any]:
+    """The elements of a page's navigation, page header, footer and forms (and their
+    descendants), found once per page."""
+    chrome: set[Any] = set()
+    for node in root.iter(etree.Element):
+        if node in chrome:
+            continue
+        tag = node.tag
+        if (
+            tag in _CHROME_TAGS
+            or (node.get("role") or "").lower() in _CHROME_ROLES
+            or tag == "header"
+            and not any(a.tag in ("article", "main") for a in node.iterancestors())
+        ):
+            chrome.update(node.iter())
+    return frozenset(chrome)
+
+
+def content_links(page: ParsedPage, found: Discovery) -> Iterator[tuple[str, str, int]]:
+    """(absolute URL, text, position among the page's links) of the page's links to its own
+    site outside navigation, header, footer, forms, related boxes and the links `found` sorted
+    into sections."""
+    boxes = set(found.boxes)
+    chrome = set(found.chrome)
+    for position, a in enumerate(page.root.iter("a", "link")):
+        href = a.get("href")
+        if a.tag != "a" or not href or a in chrome or in_chrome(a):
+            continue
+        if any(p in boxes for p in a.iterancestors()):
+            continue
+        url = resolve(page.base, href)
+        if url and same_site(page.url, url, page.profiles):
+            yield url, node_text(a), position
+
+
+def entries_of(page: ParsedPage, found: Discovery, hint: Hint) -> set[str]:
+    """The absolute URLs of a listing page's entries (pages/shapes.py `listing_entries`)."""
+    own = page.fetched_canonical
+    links = [(url, text) for url, text, _ in content_links(page, found) if url != own]
+    entries = listing_entries(links, hint.article_shapes)
+    if page.profile is not None:  # the profile names its article URLs
+        profiles = page.profiles
+        entries |= {url for url, _ in links if page_kind(url, profiles) == PageKind.ARTICLE}
+    return entries
+
+
+def _types(page: ParsedPage) -> set[str]:
+    value = page.meta.jsonld.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return {v.lower() for v in values if isinstance(v, str)}
+
+
+def _own_words(el: Any) -> int:
+    """Words of an element's own running text: its text and its inline children's, not its
+    blocks' and not its links'."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag in _INLINE:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return len(" ".join(parts).split())
+
+
+def main_text_mass(root: Any, entries: set[str], base: str) -> int:
+    """The words of running text (blocks of 25 words or more) under the one parent that holds
+    the most of it, not counting a parent with an entry link for every 50 words: an article's
+    body is one such mass, a listing's teasers sit between its links."""
+    mass: dict[Any, int] = {}
+    for el in root.iter(*_TEXT_BLOCKS):
+        words = _own_words(el)
+        if words >= _LONG_BLOCK and not in_chrome(el):
+            parent = el.getparent()
+            key = parent if parent is not None else el
+            mass[key] = mass.get(key, 0) + words
+    best = 0
+    for parent, words in sorted(mass.items(), key=lambda kv: -kv[1]):
+        if words <= best:
+            break
+        links = sum(1 for a in parent.iter("a") if resolve(base, a.get("href") or "") in entries)
+        if links * 50 <= words:
+            best = words
+    return best
+
+
+def declares_article(page: ParsedPage) -> bool:
+    """Whether the page says it is an article (`og:type`, its JSON-LD's type)."""
+    og = page.meta.meta("og:type").lower()
+    return og == "article" or bool(_types(page) & set(_ARTICLE_TYPES))
+
+
+def classify(page: ParsedPage, found: Discovery, hint: Hint) -> PageKind:
+    """The kind of a page no profile pattern names (see the module docstring)."""
+    if declares_article(page):
+        return PageKind.ARTICLE
+    if hint.kind is PageKind.COMMENTS:
+        return PageKind.COMMENTS
+    path = urlsplit(page.url)
+    if "comment" in (path.path + "?" + path.query).lower() and hint.kind is None:
+        from pages.comments import read_comments
+
+        if read_comments(page.root, day_first=page.day_first):
+            return PageKind.COMMENTS
+    entry_urls = entries_of(page, found, hint)
+    entries = len(entry_urls)
+    paginated = bool(found.of(Section.PAGINATION))
+    mass = main_text_mass(page.root, entry_urls, page.base)
+    if hint.kind is PageKind.LISTING:
+        listing = (entries >= 3 or paginated) and mass < _ARTICLE_MASS * 2
+        return PageKind.LISTING if listing else PageKind.ARTICLE
+    if mass >= _ARTICLE_MASS:
+        return PageKind.ARTICLE
+    if hint.kind is PageKind.ARTICLE:
+        listing = entries >= 8 and paginated and mass < _LONG_BLOCK * 2
+        return PageKind.LISTING if listing else PageKind.ARTICLE
+    if (entries >= 5 and paginated) or (entries >= 15 and mass < _LONG_BLOCK * 2):
+        return PageKind.LISTING
+    return PageKind.ARTICLE

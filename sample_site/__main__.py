@@ -18,7 +18,7 @@ import signal
 import sys
 import time
 
-from .generate import build_site
+from .build import build_site
 from .server import serve_site
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from .base import ArticleView, CommentsView, ListingView, Markup
 from .classic import Classic
+from .tables import Tables
 
-_ALL: tuple[Markup, ...] = (Classic(),)
+_ALL: tuple[Markup, ...] = (Classic(), Tables())
 _BY_NAME = {m.name: m for m in _ALL}
 MARKUPS: tuple[str, ...] = tuple(_BY_NAME)
 

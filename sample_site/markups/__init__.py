@@ -6,10 +6,23 @@
 from __future__ import annotations
 
 from .base import ArticleView, CommentsView, ListingView, Markup
+from .bulletin import Bulletin
 from .classic import Classic
+from .divsoup import Divsoup
+from .lite import Lite
+from .magazine import Magazine
 from .tables import Tables
+from .weekly import Weekly
 
-_ALL: tuple[Markup, ...] = (Classic(), Tables())
+_ALL: tuple[Markup, ...] = (
+    Classic(),
+    Tables(),
+    Divsoup(),
+    Bulletin(),
+    Weekly(),
+    Lite(),
+    Magazine(),
+)
 _BY_NAME = {m.name: m for m in _ALL}
 MARKUPS: tuple[str, ...] = tuple(_BY_NAME)
 

@@ -132,7 +132,7 @@ class PathIds(QueryIds):
         return self._end(self.article(t).rstrip("/") + "/comments")
 
     def listing(self, page: int = 1) -> str:
-        return "/news/" if page == 1 else self._end(f"/news/page/{page}")
+        return self._end("/news" if page == 1 else f"/news/page/{page}")
 
     def draft(self, t: Target) -> str:
         return f"/news/drafts/{t.id}/"
@@ -144,10 +144,6 @@ class PathIds(QueryIds):
 
     def route(self, path: str, query_string: str) -> Route | None:
         lower = path.lower()
-        match = self._ARTICLE.match(lower)
-        if match:
-            kind = "comments" if match.group("comments") else "article"
-            return Route(kind, int(match.group("id")), exact=False)
         if lower in ("/news/", "/news"):
             return Route("listing", 1)
         match = self._PAGE.match(lower)
@@ -156,6 +152,10 @@ class PathIds(QueryIds):
         match = self._DRAFT.match(lower)
         if match:
             return Route("draft", int(match.group(1)))
+        match = self._ARTICLE.match(lower)
+        if match:
+            kind = "comments" if match.group("comments") else "article"
+            return Route(kind, int(match.group("id")), exact=False)
         old = super().route(path, query_string)
         if old is None or old.kind in ("story", "archive", "tool"):
             return old

@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 from .base import ArticleView, CommentsView, ListingView, Markup
+from .blog import Blog
 from .bulletin import Bulletin
 from .classic import Classic
 from .divsoup import Divsoup
 from .lite import Lite
 from .magazine import Magazine
+from .newsroom import Newsroom
 from .tables import Tables
 from .weekly import Weekly
 
@@ -22,6 +24,8 @@ _ALL: tuple[Markup, ...] = (
     Weekly(),
     Lite(),
     Magazine(),
+    Blog(),
+    Newsroom(),
 )
 _BY_NAME = {m.name: m for m in _ALL}
 MARKUPS: tuple[str, ...] = tuple(_BY_NAME)

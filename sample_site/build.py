@@ -374,7 +374,8 @@ def _write_links(site: Site, classic_listing: dict[int, str], pick_pool: list[in
     if markup.picks:
         for aid in site.articles:
             rng = random.Random(f"{site.seed}:{markup.name}:picks:{aid}")
-            pool = [i for i in pick_pool if i != aid]
+            related = {target for _, target in site.articles[aid].related_targets}
+            pool = [i for i in pick_pool if i != aid and i not in related]
             site.picks[aid] = rng.sample(pool, min(markup.picks, len(pool)))
 
 

@@ -185,8 +185,9 @@ class GroundTruth:
         """Strings of this markup's article pages that an extracted article body must never
         contain: banner, cookie notice, subscription prompt, box labels, More News and comment
         link texts, print and e-mail links, footer... With `article_id`, those on that article's
-        page (all of them appear on it, in proxy and origin mode), with the titles of the
-        articles its other boxes link to; without, the markup's (each on some article page).
+        page on www or the origin (all of them appear on it; the touch edition's chrome differs),
+        with the titles of the articles its other boxes link to (last); without, the markup's
+        (each on some article page).
         The titles of its related articles are not included (`FixtureArticle.related_titles`)."""
         if article_id is None:
             return self.markup.boilerplate(None)

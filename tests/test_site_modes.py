@@ -187,3 +187,28 @@ def test_main_module_serves_a_markup_in_origin_mode(tmp_path):
         proc.terminate()
         proc.wait(timeout=5)
         proc.stdout.close()
+
+
+def test_origin_mode_never_names_the_proxy_domain():
+    """Every kind of answer, for every id, in every markup: no policeoracle.localhost."""
+    origin = "http://127.0.0.1:8642"
+    misc = ["/", "/robots.txt", "/rss/news.xml", "/jobs/", "/login.cfm", "/nothing", "/news"]
+    for name in MARKUPS:
+        site = build_site(20, seed=4, markup=name)
+        paths = list(misc)
+        for i in sorted(set(site.articles) | set(site.phantoms)):
+            target = site.target(i)
+            paths += [site.path(i), site.scheme.comments(target), site.scheme.draft(target)]
+            paths += [site.scheme.legacy(k, i) for k in ("legacy_story", "legacy_chain")]
+            paths += [f"/news/print.cfm?id={i}", f"/news/email.cfm?id={i}", site.path(i) + "?r=1"]
+        paths += [site.scheme.listing(p) for p in range(1, site.pages + 1)]
+        for path in paths:
+            response = site.respond("ignored", path, origin=origin)
+            head = next(iter(response.body())) if response.streamed else response.body
+            assert b"policeoracle.localhost" not in head, (name, path)
+            assert "policeoracle.localhost" not in str(response.headers), (name, path)
+
+
+def test_no_module_of_the_fixture_site_is_over_400_lines():
+    for path in (ROOT / "sample_site").rglob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 400, path

@@ -248,6 +248,10 @@ class Blog(Markup):
             "More stories",
             "Share this:",
             "Proudly powered by WordPress",
+            "Print",
+            "Email",
+            "Terms",
+            "Privacy",
         ]
         if a is None:
             return [*out, "Leave a Comment", SUBSCRIBE]

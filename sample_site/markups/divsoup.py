@@ -191,6 +191,8 @@ class Divsoup(Markup):
             "Email story",
             "Share:",
             "Contact us",
+            "Terms",
+            "Privacy",
             "Find out more",
         ]
         if a is None or a.paywalled:

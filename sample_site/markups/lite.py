@@ -159,6 +159,9 @@ class Lite(Markup):
             "Leave a Comment",
             "Send to a friend",
             "Full site",
+            "Print",
+            "Terms",
+            "Privacy",
         ]
         if a is None or a.paywalled:
             out.append(SUBSCRIBE)

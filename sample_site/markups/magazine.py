@@ -265,6 +265,8 @@ class Magazine(Markup):
             "All rights reserved",
             "Terms and conditions",
             "Privacy notice",
+            "Print",
+            "Sign in",
         ]
         if a is None:
             return [*out, "Comments (", PAYWALL_TITLE, SUBSCRIBE]

@@ -193,6 +193,9 @@ class Newsroom(Markup):
             "Accept all",
             "Manage preferences",
             "Registered in England and Wales",
+            "Print this article",
+            "Terms of use",
+            "Privacy",
         ]
         if a is None:
             return [*out, "Comments (", PAYWALL, SUBSCRIBE]

@@ -211,6 +211,9 @@ class Weekly(Markup):
             "View Comments",
             "Terms & Conditions",
             "Privacy Statement",
+            "Contact Us",
+            "Print",
+            "Sign in",
         ]
         if a is not None:
             out.append(f"View Comments {len(a.comments)}")

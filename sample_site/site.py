@@ -125,7 +125,8 @@ class Site(GroundTruth):
         return self.scheme.article(self.target(article_id))
 
     def url(self, article_id: int, host: str = WWW, *, origin: str | None = None) -> str:
-        """The article's URL on `host` (proxy mode), or on `origin`."""
+        """The article's URL on `host` (proxy mode; touch redirects to www when the markup has
+        no touch edition), or on `origin`."""
         root = origin.rstrip("/") if origin else f"http://{host}"
         return root + self.path(article_id)
 

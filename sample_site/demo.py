@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .generate import build_site
+from .build import build_site
 from .server import serve_site
 
 BIN = Path(sys.executable).parent

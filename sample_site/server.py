@@ -2,15 +2,23 @@
 
 Proxy mode: the request line carries an absolute URI (``GET http://www.policeoracle.localhost/news/
 ... HTTP/1.1``), which is what Scrapy (and urllib) send when ``http_proxy`` points here; the host is
-taken from the URI and nothing is looked up in DNS. Origin mode: the host comes from the ``Host``
-header; ``127.0.0.1``/``localhost`` on this server's port count as the www host, so
-``server.base + "/news/"`` works without a proxy. Any other host (another site, or another port of
-the loopback) gets a 502 and is recorded like every request: the server never opens a connection
-anywhere, it only answers. ``CONNECT`` (https through the proxy) gets a 502 too.
+taken from the URI and nothing is looked up in DNS. The site answers for its hosts (``www.``, and
+``touch.`` when the markup has a touch edition) as `Site.respond` says.
 
-    with serve_site(build_site(40)) as server:
+Origin mode: a request for this server's own address (``Host: 127.0.0.1:PORT``, or an absolute
+URI naming it) is answered as an unknown site on that origin: every absolute URL in the pages,
+canonical links, redirects' Location headers and robots.txt is on ``http://127.0.0.1:PORT``
+(``localhost:PORT`` if that is the name used), there is no touch host, and no response mentions
+``policeoracle.localhost``. Requests are recorded with the host ``127.0.0.1:PORT`` and
+``origin=True``.
+
+Any other host (another site, or another port of the loopback) gets a 502 and is recorded like
+every request: the server never opens a connection anywhere, it only answers. ``CONNECT`` (https
+through the proxy) gets a 502 too.
+
+    with serve_site(build_site(40, markup="blog")) as server:
         server.proxy_url   # "http://127.0.0.1:PORT": for http_proxy
-        server.base        # "http://127.0.0.1:PORT": the www host, origin mode
+        server.origin      # "http://127.0.0.1:PORT": the site in origin mode (also server.base)
         server.requests    # [RequestRecord(time, method, host, path, status, ...)], a snapshot
 
 Threaded (one thread per connection), HTTP/1.1 with Content-Length and keep-alive, Nagle off.
@@ -35,7 +43,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO
 from urllib.parse import urlsplit
 
-from .generate import DOMAIN, WWW, AttemptCounter, FixtureResponse, Site
+from .links import DOMAIN, is_site_host
+from .responses import AttemptCounter, FixtureResponse
+from .site import Site
 
 _LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 _ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
@@ -45,13 +55,14 @@ _ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 class RequestRecord:
     time: float  # time.time() when the request arrived
     method: str
-    host: str  # lower-case, without port
+    host: str  # lower-case, without port; "127.0.0.1:PORT" in origin mode
     path: str  # path and query
     status: int | None = None  # None until answered (or if the client went away first)
     proxied: bool = False  # absolute URI in the request line
     duration_s: float | None = None  # time to produce the answer (stalls included)
     bytes_sent: int = 0  # body bytes written (in the file log: 0, it is written first)
     user_agent: str = ""  # the User-Agent header sent
+    origin: bool = False  # answered in origin mode
 
     @property
     def url(self) -> str:
@@ -59,7 +70,7 @@ class RequestRecord:
 
 
 def _is_site_host(host: str) -> bool:
-    return host == DOMAIN or host.endswith("." + DOMAIN)
+    return is_site_host(host)
 
 
 class _Server(ThreadingHTTPServer):
@@ -131,8 +142,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------------------------------
 
-    def _target(self) -> tuple[str, str, bool]:
-        """(host, path and query, proxied) of the request."""
+    def _target(self) -> tuple[str, str, bool, str | None]:
+        """(host, path and query, proxied, origin) of the request; origin is the origin-mode
+        origin ("http://127.0.0.1:PORT") when the request is for this server itself, else None."""
         fixture = self.server.fixture
         raw = self.path
         if _ABSOLUTE.match(raw):
@@ -140,28 +152,32 @@ class _Handler(BaseHTTPRequestHandler):
             host = (parts.hostname or "").lower()
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             if parts.scheme.lower() != "http":
-                return f"{parts.scheme.lower()}://{host}", path, True
+                return f"{parts.scheme.lower()}://{host}", path, True, None
             if host in _LOOPBACK_NAMES:
-                proxied_port = parts.port or 80
-                host = WWW if proxied_port == fixture.port else f"{host}:{proxied_port}"
-            return host, path, True
+                netloc = f"{host}:{parts.port or 80}"
+                own = (parts.port or 80) == fixture.port
+                return netloc, path, True, f"http://{netloc}" if own else None
+            return host, path, True, None
         header = (self.headers.get("Host") or "").strip().lower()
         host, _, port = header.rpartition(":") if header.count(":") == 1 else (header, "", "")
         host = host.rstrip(".")
         if host in _LOOPBACK_NAMES or not host:
-            host = WWW if port in ("", str(fixture.port)) else f"{host}:{port}"
-        return host, raw, False
+            netloc = f"{host or '127.0.0.1'}:{port or fixture.port}"
+            own = port in ("", str(fixture.port))
+            return netloc, raw, False, f"http://{netloc}" if own else None
+        return host, raw, False, None
 
     def _handle(self, *, send_body: bool) -> None:
         fixture = self.server.fixture
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        host, path, proxied = self._target()
+        host, path, proxied, origin = self._target()
         record = fixture._record(self.command, host, path, proxied=proxied)
         record.user_agent = self.headers.get("User-Agent", "")
+        record.origin = origin is not None
         started = time.monotonic()
-        if not _is_site_host(host):
+        if origin is None and not _is_site_host(host):
             response = FixtureResponse(
                 502,
                 [("Content-Type", "text/plain; charset=utf-8")],
@@ -173,7 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         else:
             try:
-                response = fixture.site.respond(host, path, fixture.attempts)
+                response = fixture.site.respond(host, path, fixture.attempts, origin=origin)
             except Exception:  # a fixture bug: say so loudly, answer 500
                 traceback.print_exc()
                 response = FixtureResponse(500, [("Content-Type", "text/plain")], b"fixture bug\n")
@@ -244,7 +260,8 @@ class FixtureServer:
         self._httpd = _Server((host, port), self)
         self.port: int = self._httpd.server_address[1]
         self.proxy_url = f"http://127.0.0.1:{self.port}"
-        self.base = self.proxy_url
+        self.origin = self.proxy_url  # the site in origin mode
+        self.base = self.origin
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -304,7 +321,7 @@ class FixtureServer:
     @property
     def rejected(self) -> list[RequestRecord]:
         """Requests for hosts that are not the site's (answered 502): attempts to leave."""
-        return [r for r in self.requests if not _is_site_host(r.host)]
+        return [r for r in self.requests if not r.origin and not _is_site_host(r.host)]
 
     def requested(self, host: str | None = None, path_prefix: str = "") -> list[RequestRecord]:
         return [

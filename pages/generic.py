@@ -21,9 +21,11 @@ path never imports trafilatura or readability.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
+from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,9 +39,10 @@ from archive.records import Article, NotAnArticle, Reason
 from pages.bylines import byline_name, clean_author, clean_title, squash
 from pages.dates import parse_date, plausible
 from pages.headline import Dateline, dateline, visible_headline
-from pages.kinds import Hint
+from pages.kinds import Hint, text_mass
 from pages.links import Discovery
 from pages.metadata import PageMeta, ParsedPage
+from pages.notices import notices
 from pages.pagetext import HTML_PARSER, TextBlocks, clean_markup, first_text, node_text, norm
 
 __all__ = ["READABILITY", "TRAFILATURA", "article_body", "generic_article"]
@@ -85,6 +88,7 @@ _SECOND_OPINION_MIN_WORDS = 50
 
 TRAFILATURA = "trafilatura"
 READABILITY = "readability"
+REGION = "region"  # the article region's own text, where trafilatura left some of it out
 
 
 def article_body(html_text: str, url: str | None = None) -> tuple[list[str], str, Any]:
@@ -149,9 +153,23 @@ def generic_article(
         )
     found = found or Discovery()
     hint = hint or Hint()
-    if _prune(page.root, found):  # the related box, More News, comment and pagination links
+    marks = notices(page.root, page.base)
+    # the related box, More News, comment, pagination and tool links, notices
+    pruned = _prune(page.root, [*found.boxes, *found.other_boxes, *found.chrome, *marks.elements])
+    visible, headline_element = visible_headline(page, hint.anchor)
+    shown = dateline(page, headline_element)
+    region = article_region(page.root, headline_element)
+    body = None
+    if region is not None:  # the headline and the body, without the page around them
+        html_text, body = _document(page.root, region, headline_element, shown.element)
+    elif pruned:
         html_text = lxml.html.tostring(page.root, encoding="unicode")
     blocks, extractor, document = article_body(html_text, page.url)
+    if body is not None and extractor == TRAFILATURA:
+        walked = TextBlocks()
+        walked.walk(body, tail=False)
+        if _fills_in(blocks, region_blocks := walked.result()):
+            blocks, extractor = region_blocks, REGION
     if not blocks:
         raise NotAnArticle(Reason.NO_TEXT, "neither trafilatura nor readability found article text")
     if document is None:  # readability's text: trafilatura's metadata alone
@@ -160,9 +178,10 @@ def generic_article(
         )
 
     meta, names = page.meta, page.site_names
-    if document.sitename:
-        names.append(document.sitename)
-    visible, headline_element = visible_headline(page, hint.anchor)
+    sitename = norm(document.sitename or "")
+    # trafilatura may take the headline half of "Site - Headline" for the site's name
+    if sitename and sitename.casefold() not in norm(visible).casefold():
+        names.append(sitename)
     headline = first_text(page.root, "//h1") or visible
     candidates = [document.title or "", meta.meta("og:title"), meta.ld("headline")]
     if visible and not meta.meta("og:title") and not meta.ld("headline"):
@@ -184,7 +203,6 @@ def generic_article(
             authors = [a for a in authors if squash(a) in page_text]
         if author := "; ".join(dict.fromkeys(a for a in authors if a)):
             break
-    shown = dateline(page, headline_element)
     blocks, byline = _strip_heading(blocks, title, names, shown)
     author = author or byline or shown.author
     published = _generic_published(page, document.date, shown.published)
@@ -204,7 +222,7 @@ def generic_article(
         standfirst=standfirst,
         category=category,
         site=page.profile.name if page.profile else (urlsplit(url).hostname or ""),
-        paywalled=meta.paywalled(),
+        paywalled=meta.paywalled() or marks.paywall,
         comment_count=found.comment_count,
         extractor=extractor,
         fetched_url=page.url,
@@ -225,17 +243,21 @@ def _searchable(root: Any, meta: PageMeta) -> str:
 def _generic_published(page: ParsedPage, found: str | None, text_date: str | None) -> str | None:
     """The publication date of a page without a profile.
 
-    In order: the page's metadata (ISO dates: unambiguous); else a date shown in the page's
-    dateline, read day first on day-first sites, when it agrees with htmldate's (through
-    trafilatura) or htmldate has none: it carries the time, htmldate gives the date alone; else
-    htmldate's date. When the two disagree htmldate wins, unless they differ only by the order of
-    day and month: on the benchmark's pages that have a metadata date, the dateline's date was
-    another one (an update, a related article) on 5 of 40, htmldate's only by a time zone."""
+    In order: the page's metadata (ISO dates: unambiguous); else the dateline right under the
+    visible headline (`text_date`, pages/headline.py: what a reader takes for the date); else a
+    date shown in an element named for a date, read day first on day-first sites, when it agrees
+    with htmldate's (through trafilatura) or htmldate has none: it carries the time, htmldate
+    gives the date alone; else htmldate's date. When the two disagree htmldate wins, unless they
+    differ only by the order of day and month: on the benchmark's pages that have a metadata
+    date, such a date was another one (an update, a related article) on 5 of 40, htmldate's
+    only by a time zone."""
     day_first = page.day_first
     if published := page.meta.published(day_first):
         return published
+    if text_date:
+        return text_date
     found = parse_date(found, day_first) if found else None
-    shown = _dateline_date(page.root, day_first) or text_date
+    shown = _dateline_date(page.root, day_first)
     if shown and (found is None or shown[:10] == found[:10] or _swapped(shown, found)):
         return shown
     return found
@@ -246,7 +268,9 @@ def _swapped(shown: str, found: str) -> bool:
     return shown[:4] == found[:4] and shown[5:7] == found[8:10] and shown[8:10] == found[5:7]
 
 
-_WORD = re.compile(r"\w")
+_WORD = re.compile(r"[^\W\d_]")  # a letter: what is left without one is punctuation, counts
+# The share of a page's running text the article region must hold, or the whole page is read.
+_REGION_SHARE = 0.8
 _DATELINE_HINT = re.compile(r"date|time|publish|posted|byline|dateline", re.I)
 _DATELINE_STRONG = re.compile(r"publish|posted|dateline|byline", re.I)
 _DATELINE_SKIP = ("nav", "aside", "footer", "head", "script", "style", "template", "noscript")
@@ -300,10 +324,105 @@ def _strip_heading(
     return blocks[head:], byline
 
 
-def _prune(root: Any, found: Discovery) -> bool:
-    """Take the boxes and links `found` out of the page, and any element they leave without a
-    word (the " | " between two links); whether anything was taken out."""
-    elements = [*found.boxes, *found.chrome]
+def article_region(root: Any, headline: Any) -> Any | None:
+    """The smallest element that holds the headline and the article's main text, when it holds
+    nearly all the page's running text (`_REGION_SHARE`): what a reader reads, without the
+    banners, notices and sidebars around it. None when there is no such element."""
+    if headline is None:
+        return None
+    mass = text_mass(root)
+    if mass.element is None:
+        return None
+    around = {id(a) for a in (headline, *headline.iterancestors())}
+    chain = (mass.element, *mass.element.iterancestors())
+    region = next((a for a in chain if id(a) in around), None)
+    if region is None or region.tag in ("html", "body"):
+        return None
+    inside = {id(el) for el in region.iter()}
+    held = sum(words for el, words in mass.blocks if id(el) in inside)
+    return region if held >= _REGION_SHARE * mass.total else None
+
+
+def _fills_in(found: list[str], walked: list[str]) -> bool:
+    """Whether the article region's own text (`walked`) is trafilatura's (`found`) and a little
+    more (text trafilatura leaves out: a line of loose text before the first paragraph,
+    <br>-separated paragraphs): all but 3% of trafilatura's words, and at most a quarter more,
+    or 40 words (a standfirst)."""
+    mine, theirs = Counter(" ".join(walked).split()), Counter(" ".join(found).split())
+    total, more = sum(theirs.values()), sum(mine.values())
+    if not total or more <= total:
+        return False
+    return sum((mine & theirs).values()) >= 0.97 * total and more <= total + max(total / 4, 40)
+
+
+def _document(root: Any, region: Any, headline: Any, shown: Any) -> tuple[str, Any]:
+    """An HTML document of the page's <head> and, as its body, `region` from its headline on,
+    without the headline and the dateline (`shown`) themselves: what comes before the
+    headline (a breadcrumb, a notice) is not the article, and the headline and dateline are
+    read apart."""
+    head = root.find("head")
+    body = copy.deepcopy(region)
+    body.tail = None
+    order = {el: i for i, el in enumerate(region.iter())}
+    marks = [el for el in (headline, shown) if el is not None and el in order]
+    copies = {el: _counterpart(region, body, el) for el in marks}
+    start = copies.get(headline)
+    if start is not None and _before_all_text(order, headline, region):
+        _drop_before(body, start)
+    for el in marks:
+        twin = copies[el]
+        if twin is not None and twin.getparent() is not None:
+            twin.drop_tree()
+    parts = ["<html>", lxml.html.tostring(head, encoding="unicode") if head is not None else ""]
+    parts += ["<body>", lxml.html.tostring(body, encoding="unicode")]
+    return "".join([*parts, "</body></html>"]), body
+
+
+def _counterpart(region: Any, copy_root: Any, el: Any) -> Any | None:
+    """The element of a deep copy of `region` that is `el` in the original."""
+    path = []
+    node = el
+    while node is not region:
+        parent = node.getparent()
+        if parent is None:
+            return None
+        path.append(parent.index(node))
+        node = parent
+    twin = copy_root
+    for index in reversed(path):
+        twin = twin[index]
+    return twin
+
+
+def _before_all_text(order: dict[Any, int], headline: Any, region: Any) -> bool:
+    """Whether the headline comes before (nearly) all the region's text, as it usually does:
+    at most a quarter of the region's words come before it."""
+    ancestors = set(headline.iterancestors())
+    before = total = 0
+    for el in region.iter():
+        words = len((el.text or "").split()) + len((el.tail or "").split())
+        total += words
+        if order[el] < order[headline] and el not in ancestors:
+            before += words
+    return before * 4 <= total
+
+
+def _drop_before(root: Any, el: Any) -> None:
+    """Take out everything that comes before `el` in `root` (a copy)."""
+    node = el
+    while node is not root:
+        parent = node.getparent()
+        if parent is None:
+            return
+        for sibling in list(node.itersiblings(preceding=True)):
+            parent.remove(sibling)
+        parent.text = None
+        node = parent
+
+
+def _prune(root: Any, elements: list[Any]) -> bool:
+    """Take `elements` out of the page, and any element they leave without a word (the " | "
+    between two links); whether anything was taken out."""
     for el in elements:
         parent = el.getparent()
         if parent is None:

@@ -32,14 +32,25 @@ __all__ = ["Dateline", "dateline", "visible_headline"]
 _TAGS = ("h1", "p", "div", "span", "td", "li", "time", "small", "em", "i", "b", "strong", "font",
            "h2", "h3", "h4", "h5", "h6", "address", "dd", "dt", "section", "header")  # fmt: skip
 _PROMINENT_TAGS = frozenset({"h1", "h2", "h3", "b", "strong", "big"})
-_LARGE = re.compile(r"font-size\s*:\s*(\d+)(px|pt)|font-weight\s*:\s*(bold|[6-9]00)", re.I)
+_LARGE = re.compile(
+    r"font-size\s*:\s*(?:(\d+(?:\.\d+)?)(px|pt|em|rem)|(?:x+-)?large|larger)|"
+    r"font-weight\s*:\s*(?:bold|[6-9]00)",
+    re.I,
+)
 _BYLINE = re.compile(
     r"(?:^|[\s|,;(])(?:written\s+by|posted\s+by|reported\s+by|by|author\s*:|reporter\s*:|"
     r"words\s*:)\s*(?P<name>[^\W\d_][\w'’.\-]*(?:\s+[^\W\d_][\w'’.\-]*){0,4})",
     re.I,
 )
+_LINE_BLOCKS = ("p", "div", "td", "li", "dd", "span", "header", "address", "small")
 _INLINE = frozenset({"br", "a", "span", "b", "strong", "em", "i", "font", "time", "small", "abbr"})
 _MAX_DATELINE_WORDS = 30
+# where a name in a dateline ends: a separator, or a word that starts the next field
+_NAME_END = re.compile(
+    r"\s*[|,;(\u2013\u2014]\s*|\s+-\s+|\s+(?:on|at|in)(?:\s+|$)|\s+(?=(?:posted|published|"
+    r"updated|date|filed|last|modified|photo|image|picture|source|tags?)\b)",
+    re.I,
+)
 _LOOK_AHEAD = 40  # elements after the headline searched for the dateline
 
 
@@ -58,10 +69,12 @@ def _main_elements(root: Any) -> list[Any]:
 
 
 def _own_text(el: Any) -> str:
-    """The element's text without that of its block-level children."""
+    """The element's text without that of its block-level children; a <br> is " | "."""
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag in _INLINE:
+        if child.tag == "br":
+            parts.append(" | ")
+        elif isinstance(child.tag, str) and child.tag in _INLINE:
             parts.append(" " + node_text(child) + " ")
         parts.append(child.tail or "")
     return norm("".join(parts))
@@ -86,7 +99,8 @@ def dateline(page: ParsedPage, start: Any = None, elements: list[Any] | None = N
         published = parse_date(stamp, day_first) if stamp else None
         published = published or parse_date(text, day_first)
         if published and plausible(published):
-            author = byline_author(text, page.site_names) or _near_author(el, page.site_names)
+            names = page.site_names
+            author = byline_author(text, names) or _block_author(el, names)
             return Dateline(published, author, el)
     return Dateline(None, "")
 
@@ -96,15 +110,22 @@ def byline_author(text: str, site_names: list[str]) -> str:
     for match in _BYLINE.finditer(text):
         if text[match.end() : match.end() + 1] in ("@", "."):  # an e-mail address, not a name
             continue
-        name = re.split(r"\s+(?:on|at|in|\|)\s+|\s*[|,;(]\s*", match.group("name"))[0]
+        name = _NAME_END.split(match.group("name"))[0]
         author = clean_author(name, site_names)
         if author and looks_like_name(author):
             return author
     return ""
 
 
-def _near_author(el: Any, site_names: list[str]) -> str:
-    """A byline in a short element right before or after the dateline's."""
+def _block_author(el: Any, site_names: list[str]) -> str:
+    """A byline in the short block that holds the dateline's element (a `<time>` in a line
+    "Posted on <time> by Name"), or in a short element right before or after it."""
+    for block in el.iterancestors(_LINE_BLOCKS):
+        text = _own_text(block) if block.tag != "header" else node_text(block)
+        if len(text.split()) > _MAX_DATELINE_WORDS:
+            break
+        if author := byline_author(text, site_names):
+            return author
     for near in (el.getprevious(), el.getnext()):
         if near is not None and isinstance(near.tag, str):
             text = node_text(near)
@@ -121,7 +142,8 @@ def _prominent(el: Any) -> bool:
         return size.lstrip("+").isdigit() and (size.startswith("+") or int(size) >= 4)
     match = _LARGE.search(el.get("style") or "")
     if match and match.group(1):
-        return int(match.group(1)) >= (14 if match.group(2) == "pt" else 16)
+        size, unit = float(match.group(1)), match.group(2).lower()
+        return size >= {"pt": 14, "px": 16}.get(unit, 1.2)
     return bool(match)
 
 

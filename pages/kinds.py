@@ -35,7 +35,9 @@ from pages.urls import page_kind, resolve, same_site
 __all__ = ["Hint", "classify", "content_links", "entries_of"]
 
 _ARTICLE_TYPES = ("article", "newsarticle", "blogposting", "reportagenewsarticle", "report")
-_CHROME_TAGS = frozenset({"nav", "footer", "form", "script", "style", "noscript", "template"})
+_CHROME_TAGS = frozenset({"nav", "footer", "script", "style", "noscript", "template"})
+# A form is chrome (search, log in, a comment box) unless it wraps the page (ASP.NET WebForms).
+_FORM_WORDS = 150
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar"})
 _LONG_BLOCK = 25  # words: a paragraph of running text, not a teaser line
 _ARTICLE_MASS = 150  # words of running text in one place: an article's body
@@ -72,6 +74,8 @@ def chrome_of(root: Any) -> frozenset[Any]:
             or (node.get("role") or "").lower() in _CHROME_ROLES
             or tag == "header"
             and not any(a.tag in ("article", "main") for a in node.iterancestors())
+            or tag == "form"
+            and len(node.text_content().split()) < _FORM_WORDS
         ):
             chrome.update(node.iter())
     return frozenset(chrome)
@@ -122,25 +126,44 @@ def _own_words(el: Any) -> int:
     return len(" ".join(parts).split())
 
 
-def main_text_mass(root: Any, entries: set[str], base: str) -> int:
-    """The words of running text (blocks of 25 words or more) under the one parent that holds
-    the most of it, not counting a parent with an entry link for every 50 words: an article's
-    body is one such mass, a listing's teasers sit between its links."""
+@dataclass(frozen=True, slots=True)
+class TextMass:
+    """Where a page's running text is (blocks of 25 words or more outside its chrome)."""
+
+    element: Any  # the parent holding the most of it (None: no running text)
+    words: int  # the running words under `element`
+    total: int  # the running words of the whole page
+    blocks: tuple[tuple[Any, int], ...]  # every running block and its words
+
+
+def text_mass(
+    root: Any, entries: frozenset[str] | set[str] = frozenset(), base: str = ""
+) -> TextMass:
+    """The parent that holds the most running text, not counting a parent with an entry link
+    for every 50 words: an article's body is one such mass, a listing's teasers sit between its
+    links."""
     mass: dict[Any, int] = {}
+    blocks = []
+    chrome = chrome_of(root)
     for el in root.iter(*_TEXT_BLOCKS):
         words = _own_words(el)
-        if words >= _LONG_BLOCK and not in_chrome(el):
+        if words >= _LONG_BLOCK and el not in chrome:
+            blocks.append((el, words))
             parent = el.getparent()
             key = parent if parent is not None else el
             mass[key] = mass.get(key, 0) + words
-    best = 0
+    best, best_words = None, 0
     for parent, words in sorted(mass.items(), key=lambda kv: -kv[1]):
-        if words <= best:
+        if words <= best_words:
             break
-        links = sum(1 for a in parent.iter("a") if resolve(base, a.get("href") or "") in entries)
+        links = 0
+        if entries:
+            links = sum(
+                1 for a in parent.iter("a") if resolve(base, a.get("href") or "") in entries
+            )
         if links * 50 <= words:
-            best = words
-    return best
+            best, best_words = parent, words
+    return TextMass(best, best_words, sum(w for _, w in blocks), tuple(blocks))
 
 
 def declares_article(page: ParsedPage) -> bool:
@@ -164,7 +187,7 @@ def classify(page: ParsedPage, found: Discovery, hint: Hint) -> PageKind:
     entry_urls = entries_of(page, found, hint)
     entries = len(entry_urls)
     paginated = bool(found.of(Section.PAGINATION))
-    mass = main_text_mass(page.root, entry_urls, page.base)
+    mass = text_mass(page.root, entry_urls, page.base).words
     if hint.kind is PageKind.LISTING:
         listing = (entries >= 3 or paginated) and mass < _ARTICLE_MASS * 2
         return PageKind.LISTING if listing else PageKind.ARTICLE

@@ -57,23 +57,25 @@ MORE_NEWS = re.compile(
 )
 COMMENTS_LINK = re.compile(
     r"(?:(?:view|read|show|see|add|post|leave|write|make|join|hide)(?: (?:a|the|all|your))? )?"
-    r"(?:comments?|discussion|conversation)(?: \d+)?|\d+ comments?|have your say"
+    r"(?:comments?|discussion|conversation)(?: \(?\d+\)?)?|\d+ comments?|have your say"
 )
 PAGINATION_TEXT = re.compile(
     r"next(?: page)?|older(?: (?:posts|stories|articles|entries|news|items))?|"
     r"previous(?: page)?|prev|newer(?: (?:posts|stories|articles|entries|news|items))?|"
     r"earlier(?: (?:posts|stories|articles|news))?|more articles"
 )
+SEE_ALL = re.compile(r"(?:see|view|show|read)?(?: all| more)+(?: \w+)?|more|all")
 PAGINATION_SYMBOLS = frozenset({"›", "»", "→", "‹", "«", "←", ">", ">>", "<", "<<", "...", "…"})
-_COUNT = re.compile(r"\d[\d,]*")
+_COUNT = re.compile(r"(\d[\d,]*)")
+_COUNT_AFTER = re.compile(r"\s*[(\[]?\s*(\d[\d,]*)\s*[)\]]?")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LABEL_TAGS = _HEADINGS | word_set(
     "strong b span div p td th dt caption legend label header figcaption em i font li"
 )
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
-_SEE_ALL_WORDS = 3  # a label block may also hold one link this short ("See all")
 _MAX_LABEL_CHARS = 60
+_OTHER_LABEL_WORDS = 5  # the longest label of another box: "Most Read", "Latest Jobs"
 
 
 def fold(text: str) -> str:
@@ -100,6 +102,7 @@ class FoundLink:
 class Discovery:
     links: list[FoundLink] = field(default_factory=list)  # in page order, one per <a>
     boxes: list[Any] = field(default_factory=list)  # related boxes: label blocks and lists
+    other_boxes: list[Any] = field(default_factory=list)  # other labelled boxes of links
     chrome: list[Any] = field(default_factory=list)  # More News, comment and pagination links
     labels: list[str] = field(default_factory=list)  # the related labels seen, as shown
 
@@ -119,7 +122,10 @@ def discover(root: Any, base: str, page_url: str | None = None) -> Discovery:
     page_url = page_url or base
     found = Discovery()
     in_box: dict[Any, int] = {}
-    for label, box in _boxes(root):
+    for label, box, related in _boxes(root):
+        if not related:  # another box (Most Read, Latest Jobs, Share): not article text either
+            found.other_boxes.extend(box)
+            continue
         found.labels.append(label)
         for element in box:
             found.boxes.append(element)
@@ -185,8 +191,9 @@ def _by_text(a: Any, text: str, url: str, page_url: str) -> tuple[Section | None
     if MORE_NEWS.fullmatch(folded):
         return Section.MORE_NEWS, None
     if COMMENTS_LINK.fullmatch(folded):
-        match = _COUNT.search(folded)
-        return Section.COMMENTS, int(match.group().replace(",", "")) if match else None
+        # the count in the text ("Comments (3)"), else right after the link ("Comments</a> (3)")
+        match = _COUNT.search(folded) or _COUNT_AFTER.match(a.tail or "")
+        return Section.COMMENTS, int(match.group(1).replace(",", "")) if match else None
     if PAGINATION_TEXT.fullmatch(folded) and _page_variant(page_url, url):
         return Section.PAGINATION, None
     if folded.isdigit() and len(folded) <= 4 and _page_variant(page_url, url, folded):
@@ -260,34 +267,52 @@ def _inside_link(element: Any) -> bool:
     return element.tag == "a" or any(p.tag == "a" for p in element.iterancestors())
 
 
-def _boxes(root: Any) -> list[tuple[str, list[Any]]]:
-    """(label as shown, elements of the box) of each related-articles box."""
-    boxes: list[tuple[str, list[Any]]] = []
+def _boxes(root: Any) -> list[tuple[str, list[Any], bool]]:
+    """(label as shown, elements of the box, whether it is a related-articles box) of each box
+    of links under a label: the related ones (`RELATED_LABEL`), and the others (a short label
+    over a list that is all links: Most Read, Latest Jobs, Share)."""
+    boxes: list[tuple[str, list[Any], bool]] = []
     taken: set[Any] = set()
     for el in root.xpath("//*[@aria-label]"):
         aria = el.get("aria-label") or ""
         if el.tag not in _SKIP and is_related_label(aria) and _anchors(el):
-            boxes.append((norm(aria), [el]))
+            boxes.append((norm(aria), [el], True))
             taken.update(el.iter())
-    # the text nodes that are a label, then the element whose whole text they are
+    # the text nodes that may be a label, then the element whose whole text they are
     for text in root.xpath("//text()[string-length(normalize-space()) > 2]"):
-        if len(text) > _MAX_LABEL_CHARS * 2 or not is_related_label(text):
+        if len(text) > _MAX_LABEL_CHARS * 2:
+            continue
+        related = is_related_label(text)
+        if not related and (len(text.split()) > _OTHER_LABEL_WORDS or len(text) > 40):
             continue
         el = text.getparent()
         if text.is_tail:
             el = el.getparent()
-        if el is None or el in taken or el.tag not in _LABEL_TAGS or _inside_link(el):
+        if el is None or el in taken or el.tag not in _LABEL_TAGS or el.tag in ("p", "li"):
+            continue
+        if _inside_link(el):
             continue
         label = node_text(el)
-        if not is_related_label(label):
+        if related and not is_related_label(label) or label != norm(text):
             continue  # the element holds more than the label
         block = _label_block(el, label)
         box = _list_after(block)
-        if box and not any(b in taken for b in box):
-            boxes.append((label, [block, *box]))
+        if (
+            box
+            and (related or all(_all_links(b) for b in box))
+            and not any(b in taken for b in box)
+        ):
+            boxes.append((label, [block, *box], related))
             for b in (block, *box):
                 taken.update(b.iter())
     return boxes
+
+
+def _all_links(el: Any) -> bool:
+    """Whether nearly all an element's words are link text (a list of links, share buttons)."""
+    anchors = _anchors(el)
+    linked = sum(len(node_text(a).split()) for a in anchors)
+    return bool(anchors) and linked * 10 >= len(node_text(el).split()) * 9
 
 
 def _label_block(label: Any, text: str) -> Any:
@@ -299,7 +324,7 @@ def _label_block(label: Any, text: str) -> Any:
         rest = norm(node_text(parent).replace(text, "", 1))
         links = _anchors(parent)
         if rest and not (
-            len(links) == 1 and norm(node_text(links[0])) == rest and len(rest.split()) <= 3
+            len(links) == 1 and norm(node_text(links[0])) == rest and SEE_ALL.fullmatch(fold(rest))
         ):
             break
         block = parent

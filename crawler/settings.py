@@ -42,6 +42,9 @@ RETRY_BACKOFF_MAX = 30  # the longest backoff wait in seconds
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
+    # Scrapy's lets the requests waiting for a host's robots.txt through (crawler/robots.py)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,
 }
 
 TELNETCONSOLE_ENABLED = False  # no telnet console listening on a local port

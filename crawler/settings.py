@@ -45,6 +45,14 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's lets the requests waiting for a host's robots.txt through (crawler/robots.py)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.RobotsTxtMiddleware": 100,
+    # a body over DOWNLOAD_MAXSIZE is too_large by type, however it comes (crawler/downloads.py):
+    # cut at the cap by the download handler, or decompressed past it (Scrapy's refusal, typed)
+    "crawler.downloads.SizeLimitMiddleware": 800,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.downloads.DecompressionLimitMiddleware": 590,
+    # a redirect chain past REDIRECT_MAX_TIMES, typed (interim, until crawler/redirects.py)
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.redirect_limit.RedirectLimitMiddleware": 600,
 }
 
 TELNETCONSOLE_ENABLED = False  # no telnet console listening on a local port

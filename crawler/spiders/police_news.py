@@ -121,7 +121,7 @@ class PoliceNewsSpider(scrapy.Spider):
                 yield request
 
     def failed(self, failure: Failure) -> Iterator[PageItem]:
-        reason, _ = failure_reason(failure.value)
+        reason = failure_reason(failure.value)
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         yield PageItem(

@@ -166,23 +166,24 @@ def crawl(
     )
 
 
-def gzip_bomb(size: int) -> bytes:
-    """A valid one-member gzip file that decompresses to `size` zero bytes (a multiple of 1 MiB)
-    in about size / 1000 bytes, built in well under a second for 1 GiB.
+def gzip_bomb(size: int, fill: bytes = b"\0") -> bytes:
+    """A valid one-member gzip file that decompresses to `size` bytes (a multiple of 1 MiB) of
+    `fill` repeated (its length a power of two), in about size / 1000 bytes, built in well under a
+    second for 1 GiB.
 
-    One MiB of zeros is deflated once and ended with a full flush, which resets the compressor:
-    the same bytes then deflate to the same block every time, so the stream is that block
-    repeated, the final block, and the gzip trailer (CRC-32 and size of the whole).
+    One MiB of it is deflated once and ended with a full flush, which resets the compressor: the
+    same bytes then deflate to the same block every time, so the stream is that block repeated,
+    the final block, and the gzip trailer (CRC-32 and size of the whole).
     """
     mib = 1 << 20
-    assert size % mib == 0 and size > 0
-    zeros = bytes(mib)
+    assert size % mib == 0 and size > 0 and mib % len(fill) == 0
+    chunk = fill * (mib // len(fill))
     deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)  # raw deflate, no header
-    block = deflate.compress(zeros) + deflate.flush(zlib.Z_FULL_FLUSH)
+    block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
     final = deflate.flush(zlib.Z_FINISH)
     crc = 0
     for _ in range(size // mib):
-        crc = zlib.crc32(zeros, crc)
+        crc = zlib.crc32(chunk, crc)
     header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # deflate, no name, no mtime, unix
     trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
     return header + block * (size // mib) + final + trailer

@@ -4,6 +4,10 @@ HTML parsing and extraction are CPU-bound; run on the reactor thread they stall 
 and threads do not help (the GIL). Pages are parsed in worker processes, so downloads go on while
 both cores extract.
 
+The pool is `pages.pagefiles.process_pool`, the one `police-archive extract -j N` uses: forkserver
+workers that die with the crawl process however it dies (SIGKILL included), and with them the
+forkserver and the resource tracker multiprocessing starts (see pages/pagefiles.py).
+
 Settings read (by the spider, which owns the pool):
 - ``EXTRACT_WORKERS``: worker processes; 0 means one per CPU core.
 """
@@ -12,13 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from archive.records import NotAnArticle, Page, Reason
+from pages.pagefiles import process_pool
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +48,9 @@ class PageParser:
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver: never fork the reactor process itself (threads, open sockets)
-        context = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+        # forkserver: never fork the reactor process itself (threads, open sockets); the workers
+        # die with this process
+        return process_pool(self.workers, initializer=_warm_up)
 
     async def parse(self, url: str, body: bytes, content_type: str | None) -> Page:
         """The page's Article, CommentThread or Listing; raises NotAnArticle with the reason."""

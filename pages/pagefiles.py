@@ -20,6 +20,14 @@ crawler's ``DOWNLOAD_MAXSIZE``): a page over it is ``too_large`` as soon as the 
 the crawler refuses the same bytes downloaded, so a gzip bomb costs neither the time nor the
 memory of unpacking it.
 
+With several processes (`process_pool`), the workers die with the process that made them, however
+it dies, SIGKILL included: each watches a pipe only that process holds the write end of, and
+exits when it reads end-of-file there (see `die_with_parent`). The forkserver and the resource
+tracker that multiprocessing starts then exit by themselves: each waits for end-of-file on a pipe
+held only by that process and by the workers. (``prctl(PR_SET_PDEATHSIG)`` would not do: a
+forkserver worker's parent is the forkserver, which outlives the process that made the pool.)
+The crawler's extraction pool (crawler/workers.py) is this one.
+
 Each file gives one JSON-ready dict: ``{"file", "kind", ...}`` with the fields of the Article
 (`kind` "article"), CommentThread ("comments") or Listing ("listing"); or, for a file that gives
 no record, ``{"file", "error", "detail"}`` where `error` is the NotAnArticle reason (``no_text``,
@@ -33,14 +41,17 @@ No settings read: the cap is `MAX_PAGE_BYTES`, or the `max_size` argument of `re
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
 import multiprocessing
 import os
 import signal
+import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -143,11 +154,56 @@ def _worker_init() -> None:
     import pages.generic  # noqa: F401
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of extraction processes, the extraction stack imported once in each."""
-    # forkserver, as crawler/workers.py: never fork a process that may run threads
+# (pid of the process that made it, read end, write end): the pipe whose end-of-file tells the
+# workers that process is gone. Its write end never leaves that process.
+_lifeline: tuple[int, Connection, Connection] | None = None
+_lifeline_lock = threading.Lock()
+
+
+def lifeline() -> Connection:
+    """The read end of this process's lifeline: a pipe only this process holds the write end
+    of (never written to), so that reading it ends, with end-of-file, when this process dies."""
+    global _lifeline
+    with _lifeline_lock:
+        if _lifeline is None or _lifeline[0] != os.getpid():
+            reader, writer = multiprocessing.Pipe(duplex=False)  # not inheritable
+            _lifeline = (os.getpid(), reader, writer)
+        return _lifeline[1]
+
+
+def die_with_parent(lifeline: Connection) -> None:
+    """In a worker: exit at once when the process that made the pool dies, however it dies.
+
+    A daemon thread blocks reading `lifeline`, which nothing writes to: the read ends only when
+    the write end's last holder, that process, is gone (the kernel closes a killed process's
+    descriptors), or if this worker's own copy is closed. The thread then ends the worker with
+    ``os._exit``, whatever the main thread is doing (blocked waiting for work, or parsing).
+    """
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv_bytes()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _init_worker(lifeline: Connection, initializer: Callable[[], None]) -> None:
+    die_with_parent(lifeline)
+    initializer()
+
+
+def process_pool(
+    workers: int, initializer: Callable[[], None] = _worker_init
+) -> ProcessPoolExecutor:
+    """A pool of extraction processes, the extraction stack imported once in each (or
+    `initializer` run, a module-level function), that die with this process (module
+    docstring)."""
+    # forkserver: never fork a process that may run threads (the crawler's reactor)
     context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(lifeline(), initializer)
+    )
 
 
 def extract_files(

@@ -111,6 +111,7 @@ class LoopbackServer:
         self.fallback = fallback
         self.requested: list[str] = []
         self.lock = threading.Lock()
+        self.stopping = threading.Event()  # set on exit: routes that stall wait on it
         self._server = _Server(self)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -120,6 +121,7 @@ class LoopbackServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
 

@@ -64,7 +64,8 @@ def hostile_crawl(tmp_path_factory):
     db = tmp_path_factory.mktemp("hostile") / "a.db"
     with LoopbackServer(HOSTILE) as server:
         seeds = [server.url(path) for path in HOSTILE]
-        result = crawl(seeds, db, server.env())
+        # a slow machine may take seconds to stream the 8 MiB: no timeout in the way
+        result = crawl(seeds, db, server.env(), "-s", "DOWNLOAD_TIMEOUT=30")
         yield server, db, result, server.paths()
 
 

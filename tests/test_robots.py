@@ -6,13 +6,15 @@ SQLite file.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from pathlib import Path
 
 from scrapy.settings import Settings
+from twisted.internet.defer import CancelledError, Deferred
 
-from crawler.robots import RobotsTxtDisallowed
+from crawler.robots import RobotsTxtDisallowed, relay_to
 from pages.urls import canonical_url
 from tests.hostile_server import LoopbackServer, Reply, crawl, text
 
@@ -103,3 +105,44 @@ def test_the_project_registers_its_middleware_in_place_of_scrapys():
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
     assert middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] is None
     assert middlewares["crawler.robots.RobotsTxtMiddleware"] == 100  # Scrapy's place
+
+
+def test_the_upstream_bug_asfuture_hands_none_to_every_later_waiter():
+    """Why crawler/robots.py exists: Scrapy 2.19's waiters each await `asFuture` of one shared
+    Deferred. When this starts failing, Twisted or Scrapy changed: see whether it can go."""
+    loop = asyncio.new_event_loop()
+    try:
+        shared: Deferred = Deferred()
+        futures = [shared.asFuture(loop) for _ in range(3)]
+        shared.callback("the parser")
+        assert [future.result() for future in futures] == ["the parser", None, None]
+    finally:
+        loop.close()
+
+
+def test_every_waiter_gets_the_shared_result_and_cancelling_one_spares_the_others():
+    shared: Deferred = Deferred()
+    waiters = [Deferred() for _ in range(5)]
+    for waiter in waiters:
+        shared.addBoth(relay_to(waiter))
+    waiters[2].cancel()  # e.g. its request dropped at shutdown
+    waiters[2].addErrback(lambda failure: failure.trap(CancelledError))
+    shared.callback("the parser")
+    results = []
+    for waiter in waiters[:2] + waiters[3:]:
+        waiter.addCallback(results.append)
+    assert results == ["the parser"] * 4
+    assert shared.result == "the parser"  # passed on unchanged
+
+
+def test_a_failure_reaches_every_waiter():
+    shared: Deferred = Deferred()
+    waiters = [Deferred() for _ in range(3)]
+    for waiter in waiters:
+        shared.addBoth(relay_to(waiter))
+    shared.errback(RuntimeError("boom"))
+    errors = []
+    for waiter in waiters:
+        waiter.addErrback(lambda failure: errors.append(failure.value))
+    shared.addErrback(lambda failure: None)  # handled: no "unhandled error" at collection
+    assert [str(e) for e in errors] == ["boom"] * 3

@@ -12,9 +12,11 @@ Here each waiter gets a Deferred of its own, fired by a callback that passes the
 every waiter gets it (and cancelling one waiter, e.g. at shutdown, cancels only that one).
 
 A robots.txt that cannot be downloaded (refused, timed out, unresolvable...) is treated as Scrapy
-treats it: as no robots.txt, everything allowed. It is said in one warning line per host without a
-traceback (Scrapy logs an error with the full chained traceback, twice the page's URL; retries of
-the robots.txt request give up at DEBUG level, this warning says it instead).
+treats it: as no robots.txt, everything allowed. It is said in one warning line per host, naming
+the robots.txt URL and the error, without a traceback (Scrapy logs an error naming the page that
+asked, with the chained traceback of the download error: 160 lines of stderr for an unreachable
+host); the retry middleware's give-up for the robots.txt request is at DEBUG level, this warning
+says it instead.
 
 A refused request raises `RobotsTxtDisallowed`, an `IgnoreRequest`: the fetch log's reason
 (``robots_disallowed``) comes from that type (crawler/failures.py), never from the message.

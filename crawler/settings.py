@@ -44,6 +44,14 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 550,
     # the crawl's sites, checked for every request and redirect hop, before robots.txt (100)
     "crawler.boundary.BoundaryMiddleware": 50,
+    # Scrapy's lets the requests waiting for a host's robots.txt through (crawler/robots.py)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,
+    # a body over DOWNLOAD_MAXSIZE is too_large by type, however it comes (crawler/downloads.py):
+    # cut at the cap by the download handler, or decompressed past it (Scrapy's refusal, typed)
+    "crawler.downloads.SizeLimitMiddleware": 800,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.downloads.DecompressionLimitMiddleware": 590,
     # redirects whose loops are typed (crawler/redirects.py)
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.redirects.TypedRedirectMiddleware": 600,

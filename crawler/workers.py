@@ -4,6 +4,10 @@ HTML parsing and extraction are CPU-bound; run on the reactor thread they stall 
 and threads do not help (the GIL). Pages are parsed in worker processes, so downloads go on while
 both cores extract.
 
+The pool is `pages.pagefiles.process_pool`, the one `police-archive extract -j N` uses: forkserver
+workers that die with the crawl process however it dies (SIGKILL included), and with them the
+forkserver and the resource tracker multiprocessing starts (see pages/pagefiles.py).
+
 Settings read (by the spider, which owns the pool):
 - ``EXTRACT_WORKERS``: worker processes; 0 means one per CPU core.
 """
@@ -12,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import signal
 from collections.abc import Sequence
@@ -21,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from archive.records import NotAnArticle, Page, Reason
 from pages.kinds import Hint
+from pages.pagefiles import process_pool
 from pages.profiles import Profiles
 
 logger = logging.getLogger(__name__)
@@ -62,11 +66,9 @@ class PageParser:
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver: never fork the reactor process itself (threads, open sockets)
-        context = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_warm_up, initargs=self._init_args
-        )
+        # forkserver: never fork the reactor process itself (threads, open sockets); the workers
+        # die with this process
+        return process_pool(self.workers, initializer=_warm_up, initargs=self._init_args)
 
     async def parse(
         self, url: str, body: bytes, content_type: str | None, hint: Hint | None = None

@@ -15,53 +15,98 @@ The URL a file is read as:
 The body is decoded as a fetched one without a Content-Type header: BOM, then `<meta>` charset,
 then UTF-8 if it is valid UTF-8, else windows-1252.
 
+Files are read, and gzip data decompressed, a chunk at a time, up to `MAX_PAGE_BYTES` (8 MiB, the
+crawler's ``DOWNLOAD_MAXSIZE``): a page over it is ``too_large`` as soon as the cap is passed, as
+the crawler refuses the same bytes downloaded, so a gzip bomb costs neither the time nor the
+memory of unpacking it.
+
+With several processes (`process_pool`), the workers die with the process that made them, however
+it dies, SIGKILL included: each watches a pipe only that process holds the write end of, and
+exits when it reads end-of-file there (see `die_with_parent`). The forkserver and the resource
+tracker that multiprocessing starts then exit by themselves: each waits for end-of-file on a pipe
+held only by that process and by the workers. (``prctl(PR_SET_PDEATHSIG)`` would not do: a
+forkserver worker's parent is the forkserver, which outlives the process that made the pool.)
+The crawler's extraction pool (crawler/workers.py) is this one.
+
 Each file gives one JSON-ready dict: ``{"file", "kind", ...}`` with the fields of the Article
 (`kind` "article"), CommentThread ("comments") or Listing ("listing"); or, for a file that gives
 no record, ``{"file", "error", "detail"}`` where `error` is the NotAnArticle reason (``no_text``,
 ``not_html``, ``empty_body``, ``too_large``, ``unknown_layout``), ``unreadable`` (a missing file,
 bad gzip data) or ``extract_error`` (a bug: an exception in extraction). One failing file never
 stops a batch.
+
+No settings read: the cap is `MAX_PAGE_BYTES`, or the `max_size` argument of `read_page` and
+`extract_file`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
 import multiprocessing
 import os
 import signal
+import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from archive.records import Article, CommentThread, Listing, NotAnArticle
+from archive.records import Article, CommentThread, Listing, NotAnArticle, Reason
 
 GZIP_MAGIC = b"\x1f\x8b"
 UNREADABLE = "unreadable"
 EXTRACT_ERROR = "extract_error"
+MAX_PAGE_BYTES = 8 * 1024 * 1024  # the crawler's DOWNLOAD_MAXSIZE (crawler/settings.py)
+READ_CHUNK = 256 * 1024  # bytes read, or decompressed, at a time
 
 Job = tuple[str, str | None]  # (path, URL or None)
+
+
+class Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
 
 
 class PageFileError(Exception):
     """A saved page that cannot be read: a missing file, bad gzip data."""
 
 
-def read_page(path: str | os.PathLike[str]) -> bytes:
+def read_page(path: str | os.PathLike[str], max_size: int = MAX_PAGE_BYTES) -> bytes:
     """The page's bytes, decompressed when the file is gzip data (told by its magic bytes, not
-    its name)."""
+    its name). Raises PageFileError for a file that cannot be read, NotAnArticle(too_large) past
+    `max_size` bytes (0: no cap), read or decompressed."""
     try:
-        data = Path(path).read_bytes()
+        file = open(path, "rb")  # noqa: SIM115 - closed below, errors told apart
     except OSError as exc:
         raise PageFileError(exc.strerror or str(exc)) from exc
-    if data.startswith(GZIP_MAGIC):
+    with file:
         try:
-            data = gzip.decompress(data)
+            is_gzip = file.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)] == GZIP_MAGIC
+            if not is_gzip:
+                return read_capped(file, max_size, "")
+        except OSError as exc:
+            raise PageFileError(exc.strerror or str(exc)) from exc
+        try:
+            with gzip.GzipFile(fileobj=file, mode="rb") as unpacked:
+                return read_capped(unpacked, max_size, " once decompressed")
         except (OSError, EOFError, zlib.error) as exc:
             raise PageFileError(f"bad gzip data: {exc}") from exc
-    return data
+
+
+def read_capped(stream: Readable, max_size: int, what: str = "") -> bytes:
+    """All of `stream`, a chunk at a time; NotAnArticle(too_large) as soon as it is over
+    `max_size` bytes (0: no cap), having held no more than that and one chunk."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(READ_CHUNK):
+        size += len(chunk)
+        if max_size and size > max_size:
+            raise NotAnArticle(Reason.TOO_LARGE, f"over {max_size} bytes{what}")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def page_url(body: bytes, path: str | os.PathLike[str]) -> str:
@@ -72,13 +117,15 @@ def page_url(body: bytes, path: str | os.PathLike[str]) -> str:
     return page_declared_url(body) or Path(path).resolve().as_uri()
 
 
-def extract_file(path: str | os.PathLike[str], url: str | None = None) -> dict[str, Any]:
+def extract_file(
+    path: str | os.PathLike[str], url: str | None = None, max_size: int = MAX_PAGE_BYTES
+) -> dict[str, Any]:
     """The record of one saved page, or its error: never raises for a bad page."""
     from pages.extract import parse_page
 
     name = os.fspath(path)
     try:
-        body = read_page(path)
+        body = read_page(path, max_size)
         page = parse_page(url or page_url(body, path), body, content_type=None)
     except PageFileError as exc:
         return {"file": name, "error": UNREADABLE, "detail": str(exc)}
@@ -107,11 +154,63 @@ def _worker_init() -> None:
     import pages.generic  # noqa: F401
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of extraction processes, the extraction stack imported once in each."""
-    # forkserver, as crawler/workers.py: never fork a process that may run threads
+# (pid of the process that made it, read end, write end): the pipe whose end-of-file tells the
+# workers that process is gone. Its write end never leaves that process.
+_lifeline: tuple[int, Connection, Connection] | None = None
+_lifeline_lock = threading.Lock()
+
+
+def lifeline() -> Connection:
+    """The read end of this process's lifeline: a pipe only this process holds the write end
+    of (never written to), so that reading it ends, with end-of-file, when this process dies."""
+    global _lifeline
+    with _lifeline_lock:
+        if _lifeline is None or _lifeline[0] != os.getpid():
+            reader, writer = multiprocessing.Pipe(duplex=False)  # not inheritable
+            _lifeline = (os.getpid(), reader, writer)
+        return _lifeline[1]
+
+
+def die_with_parent(lifeline: Connection) -> None:
+    """In a worker: exit at once when the process that made the pool dies, however it dies.
+
+    A daemon thread blocks reading `lifeline`, which nothing writes to: the read ends only when
+    the write end's last holder, that process, is gone (the kernel closes a killed process's
+    descriptors), or if this worker's own copy is closed. The thread then ends the worker with
+    ``os._exit``, whatever the main thread is doing (blocked waiting for work, or parsing).
+    """
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv_bytes()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _init_worker(
+    lifeline: Connection, initializer: Callable[..., None], initargs: tuple[Any, ...]
+) -> None:
+    die_with_parent(lifeline)
+    initializer(*initargs)
+
+
+def process_pool(
+    workers: int,
+    initializer: Callable[..., None] = _worker_init,
+    initargs: tuple[Any, ...] = (),
+) -> ProcessPoolExecutor:
+    """A pool of extraction processes, the extraction stack imported once in each (or
+    `initializer(*initargs)` run, a module-level function), that die with this process
+    (module docstring)."""
+    # forkserver: never fork a process that may run threads (the crawler's reactor)
     context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(lifeline(), initializer, initargs),
+    )
 
 
 def extract_files(

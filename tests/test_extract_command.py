@@ -5,14 +5,19 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from archive.records import NotAnArticle
+from crawler import settings as crawler_settings
 from pages import extract as extract_module
-from pages.pagefiles import extract_file, extract_files, read_page
+from pages.pagefiles import MAX_PAGE_BYTES, extract_file, extract_files, read_page
 from police_archive.cli import cli
+from tests.hostile_server import CLI, gzip_bomb
 
 GOLDEN = Path(__file__).parent / "golden"
 TABLE_URL = "http://www.policeoracle.localhost/news/article.cfm?id=311"
@@ -232,3 +237,79 @@ def test_help_documents_the_url_rule_and_exit_status():
     text = " ".join(result.output.split())
     assert "canonical link or og:url" in text and "file: URI" in text
     assert "0 when at least one file gave a record, 1 when every file failed, 2" in text
+
+
+def test_the_size_cap_is_the_crawlers():
+    assert MAX_PAGE_BYTES == crawler_settings.DOWNLOAD_MAXSIZE
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_read_page_stops_at_the_cap(tmp_path, packed):
+    path = tmp_path / "page.html"
+
+    def write(data: bytes) -> None:
+        path.write_bytes(gzip.compress(data) if packed else data)
+
+    write(b"x" * 1000)
+    assert read_page(path, max_size=1000) == b"x" * 1000
+    write(b"x" * 1001)
+    with pytest.raises(NotAnArticle) as info:
+        read_page(path, max_size=1000)
+    assert info.value.reason == "too_large"
+    assert read_page(path, max_size=0) == b"x" * 1001  # 0: no cap
+
+
+def test_a_gzip_file_of_several_members_is_read_whole(tmp_path):
+    path = tmp_path / "page.html.gz"
+    path.write_bytes(gzip.compress(b"<html><p>one</p>") + gzip.compress(b"<p>two</p></html>"))
+    assert read_page(path) == b"<html><p>one</p><p>two</p></html>"
+
+
+def test_a_page_over_the_cap_is_too_large_as_in_the_crawler(tmp_path):
+    path = tmp_path / "huge.html"
+    with path.open("wb") as file:
+        file.write(b"<html><body>")
+        for _ in range(MAX_PAGE_BYTES // 1000 + 1):
+            file.write(b"<p>" + b"x" * 993 + b"</p>\n")
+    result = run(str(path))
+    assert result.exit_code == 1
+    assert [(row["file"], row["error"]) for row in lines(result)] == [(str(path), "too_large")]
+
+
+# Runs a command and prints its time and the peak memory (RSS) of it and its children: the only
+# child of this fresh interpreter is the command, so RUSAGE_CHILDREN is the command's own. A
+# command still running after 60 s is killed (and reported as such).
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.monotonic()
+try:
+    result = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=60)
+    status, stdout = result.returncode, result.stdout
+except subprocess.TimeoutExpired:
+    status, stdout = "killed after 60 s", ""
+print(json.dumps({
+    "seconds": time.monotonic() - start,
+    "status": status,
+    "stdout": stdout,
+    "peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+}))
+"""
+
+
+def test_a_gzip_bomb_is_refused_at_the_cap_fast_and_in_little_memory(tmp_path):
+    """2.5 MB of gzip that unpacks to 1 GiB of HTML (it took 13.5 s and 2.1 GB before it was
+    refused)."""
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(gzip_bomb(1 << 30, fill=b"<p>Officers attended.</p>      \n"))
+    assert bomb.stat().st_size < 4 << 20
+    measured = subprocess.run(
+        [sys.executable, "-c", MEASURE, CLI, "extract", str(bomb)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    report = json.loads(measured.stdout)
+    assert report["peak_rss_mib"] < 300, report  # the interpreter and extraction stack: ~100
+    assert report["seconds"] < 8, report  # mostly the interpreter starting
+    [row] = [json.loads(line) for line in report["stdout"].splitlines()]
+    assert (row["file"], row["error"], report["status"]) == (str(bomb), "too_large", 1)

@@ -271,6 +271,7 @@ def _swapped(shown: str, found: str) -> bool:
 _WORD = re.compile(r"[^\W\d_]")  # a letter: what is left without one is punctuation, counts
 # The share of a page's running text the article region must hold, or the whole page is read.
 _REGION_SHARE = 0.8
+_FILL_IN_MIN_WORDS = 8
 _DATELINE_HINT = re.compile(r"date|time|publish|posted|byline|dateline", re.I)
 _DATELINE_STRONG = re.compile(r"publish|posted|dateline|byline", re.I)
 _DATELINE_SKIP = ("nav", "aside", "footer", "head", "script", "style", "template", "noscript")
@@ -346,11 +347,11 @@ def article_region(root: Any, headline: Any) -> Any | None:
 def _fills_in(found: list[str], walked: list[str]) -> bool:
     """Whether the article region's own text (`walked`) is trafilatura's (`found`) and a little
     more (text trafilatura leaves out: a line of loose text before the first paragraph,
-    <br>-separated paragraphs): all but 3% of trafilatura's words, and at most a quarter more,
-    or 40 words (a standfirst)."""
+    <br>-separated paragraphs): all but 3% of trafilatura's words, and at least a passage more
+    (`_FILL_IN_MIN_WORDS`: not a byline) but at most a quarter more, or 40 words (a standfirst)."""
     mine, theirs = Counter(" ".join(walked).split()), Counter(" ".join(found).split())
     total, more = sum(theirs.values()), sum(mine.values())
-    if not total or more <= total:
+    if not total or more < total + _FILL_IN_MIN_WORDS:
         return False
     return sum((mine & theirs).values()) >= 0.97 * total and more <= total + max(total / 4, 40)
 

@@ -158,7 +158,9 @@ def generic_article(
     pruned = _prune(page.root, [*found.boxes, *found.other_boxes, *found.chrome, *marks.elements])
     visible, headline_element = visible_headline(page, hint.anchor)
     shown = dateline(page, headline_element)
-    region = article_region(page.root, headline_element)
+    # pages that mark up their article (metadata, <article>, <main>) are trafilatura's to read;
+    # on the others, what a reader sees decides where the article is
+    region = None if _marked_up(page) else article_region(page.root, headline_element)
     body = None
     if region is not None:  # the headline and the body, without the page around them
         html_text, body = _document(page.root, region, headline_element, shown.element)
@@ -323,6 +325,15 @@ def _strip_heading(
         else:
             break
     return blocks[head:], byline
+
+
+def _marked_up(page: ParsedPage) -> bool:
+    """Whether the page marks up its article: Open Graph or JSON-LD article metadata, or an
+    <article> or <main> element."""
+    meta = page.meta
+    if meta.meta("og:title", "og:type") or meta.ld("headline"):
+        return True
+    return page.root.find(".//article") is not None or page.root.find(".//main") is not None
 
 
 def article_region(root: Any, headline: Any) -> Any | None:

@@ -196,6 +196,5 @@ def classify(page: ParsedPage, found: Discovery, hint: Hint) -> PageKind:
     if hint.kind is PageKind.ARTICLE:
         listing = entries >= 8 and paginated and mass < _LONG_BLOCK * 2
         return PageKind.LISTING if listing else PageKind.ARTICLE
-    if (entries >= 5 and paginated) or (entries >= 15 and mass < _LONG_BLOCK * 2):
-        return PageKind.LISTING
-    return PageKind.ARTICLE
+    # nobody said what it is (a seed, a saved page): a listing shows it, with its pagination
+    return PageKind.LISTING if entries >= 5 and paginated else PageKind.ARTICLE

@@ -75,6 +75,7 @@ _LABEL_TAGS = _HEADINGS | word_set(
 )
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
 _MAX_LABEL_CHARS = 60
+_INLINE_LABELS = frozenset({"b", "strong", "span", "em", "i", "font", "label", "a"})
 _OTHER_LABEL_WORDS = 5  # the longest label of another box: "Most Read", "Latest Jobs"
 
 
@@ -297,22 +298,41 @@ def _boxes(root: Any) -> list[tuple[str, list[Any], bool]]:
             continue  # the element holds more than the label
         block = _label_block(el, label)
         box = _list_after(block)
-        if (
-            box
-            and (related or all(_all_links(b) for b in box))
-            and not any(b in taken for b in box)
-        ):
+        if box and (related or _other_box(block, box)) and not any(b in taken for b in box):
             boxes.append((label, [block, *box], related))
             for b in (block, *box):
                 taken.update(b.iter())
     return boxes
 
 
+def _other_box(block: Any, box: list[Any]) -> bool:
+    """Whether a label and the list after it are a box of links of their own (Most Read,
+    Latest Jobs, Share): the label a line of its own, the list blocks that are all links; not a
+    word in a sentence and the links after it."""
+    if block.tag in _INLINE_LABELS and _line_has_more(block):
+        return False
+    return all(b.tag not in _INLINE_LABELS and b.tag != "a" and _all_links(b) for b in box)
+
+
+def _line_has_more(el: Any) -> bool:
+    """Whether an inline element shares its line with running text of its parent's."""
+    parent = el.getparent()
+    if parent is None:
+        return False
+    own = (parent.text or "") + "".join((child.tail or "") for child in parent)
+    return len(own.split()) > 2
+
+
+def _text(el: Any) -> str:
+    """An element's text, fast (lxml's text_content): for weighing structure, not for storing."""
+    return norm(el.text_content())
+
+
 def _all_links(el: Any) -> bool:
     """Whether nearly all an element's words are link text (a list of links, share buttons)."""
     anchors = _anchors(el)
-    linked = sum(len(node_text(a).split()) for a in anchors)
-    return bool(anchors) and linked * 10 >= len(node_text(el).split()) * 9
+    linked = sum(len(_text(a).split()) for a in anchors)
+    return bool(anchors) and linked * 10 >= len(_text(el).split()) * 9
 
 
 def _label_block(label: Any, text: str) -> Any:
@@ -321,10 +341,10 @@ def _label_block(label: Any, text: str) -> Any:
     for parent in label.iterancestors():
         if parent.tag in ("body", "html") or parent.get("aria-label"):
             break
-        rest = norm(node_text(parent).replace(text, "", 1))
+        rest = norm(_text(parent).replace(text, "", 1))
         links = _anchors(parent)
         if rest and not (
-            len(links) == 1 and norm(node_text(links[0])) == rest and SEE_ALL.fullmatch(fold(rest))
+            len(links) == 1 and norm(_text(links[0])) == rest and SEE_ALL.fullmatch(fold(rest))
         ):
             break
         block = parent
@@ -360,7 +380,7 @@ def _siblings_with_links(node: Any) -> list[Any]:
             if _links_mostly(sibling):
                 items.append(sibling)
                 continue
-            if node_text(sibling):
+            if _text(sibling):
                 return []  # text before any link: not a list of links
             continue
         if _is_heading(sibling) or not _similar(sibling, items[0]) or not _links_mostly(sibling):
@@ -375,15 +395,15 @@ def _links_mostly(el: Any) -> bool:
     anchors = _anchors(el)
     if not anchors:
         return False
-    linked = sum(len(node_text(a).split()) for a in anchors)
-    return linked * 2 >= len(node_text(el).split())
+    linked = sum(len(_text(a).split()) for a in anchors)
+    return linked * 2 >= len(_text(el).split())
 
 
 def _is_heading(el: Any) -> bool:
     """A heading of the next box: a heading element, or a short label-like text without a link."""
     if el.tag in _HEADINGS:
         return True
-    text = node_text(el)
+    text = _text(el)
     return bool(text) and len(text) <= _MAX_LABEL_CHARS and not _anchors(el) and el.tag != "p"
 
 

@@ -21,7 +21,6 @@ from typing import Any
 from pages.dates import parse_date
 from pages.links import fold
 from pages.pagetext import node_text
-from pages.shapes import worth_following
 from pages.urls import resolve
 
 __all__ = ["Notices", "notices"]
@@ -62,14 +61,15 @@ def notices(root: Any, base: str) -> Notices:
         href = a.get("href") or ""
         url = resolve(base, href) if href and not href.lower().startswith("javascript:") else None
         if (text and len(text) <= 40 and TOOL_TEXT.fullmatch(text)) or (
-            url is not None and not worth_following(url) and _tool_path(url)
+            url is not None and _tool_path(url)
         ):
             found.tools.append(a)
     taken: set[Any] = set()
+    counts = _word_counts(root)
     for el in root.iter(*_NOTICE_TAGS):
-        if el in taken:
+        if el in taken or not 0 < counts.get(el, 0) <= _MAX_NOTICE_WORDS:
             continue
-        text = node_text(el)
+        text = " ".join(el.text_content().split())
         words = len(text.split())
         if not text or words > _MAX_NOTICE_WORDS:
             continue
@@ -89,6 +89,17 @@ def notices(root: Any, base: str) -> Notices:
     return found
 
 
+def _word_counts(root: Any) -> dict[Any, int]:
+    """Every element's number of words (its text and its descendants'), in one pass."""
+    counts: dict[Any, int] = {}
+    for el in reversed(list(root.iter())):  # children before their parents
+        n = len((el.text or "").split()) if isinstance(el.tag, str) else 0
+        for child in el:
+            n += counts.get(child, 0) + len((child.tail or "").split())
+        counts[el] = n
+    return counts
+
+
 def _link_bar(el: Any, words: int) -> bool:
     """Two links or more and at most a few words besides: at most 15 words, two thirds links."""
     if words > _MAX_BAR_WORDS or el.tag in ("td", "table"):
@@ -96,9 +107,9 @@ def _link_bar(el: Any, words: int) -> bool:
     anchors = [a for a in el.iter("a") if a.get("href")]
     if len(anchors) < 2:
         return False
-    linked = sum(len(node_text(a).split()) for a in anchors)
+    linked = sum(len(a.text_content().split()) for a in anchors)
     # a dateline whose date and author are links ("Posted on <a>date</a> by <a>Name</a>") is not
-    return linked * 3 >= words * 2 and parse_date(node_text(el)) is None
+    return linked * 3 >= words * 2 and parse_date(el.text_content()) is None
 
 
 _TOOL_PATH = re.compile(

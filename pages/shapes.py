@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import courlan
@@ -78,6 +79,7 @@ def shape(url: str) -> str:
 _FILTERS = word_set("category cat tag tags topic author q query search s sort order filter")
 
 
+@lru_cache(maxsize=8192)
 def worth_following(url: str) -> bool:
     """Whether a link may lead to an article or a listing: not a navigation, tag, author or
     feed page (courlan), nor a tool or service page (print, e-mail, search, login...)."""

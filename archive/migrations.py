@@ -32,7 +32,10 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE comments ADD COLUMN first_crawl_id INTEGER")
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(2, "fetches.detail; comments.first_crawl_id", _v2),)
+MIGRATIONS: tuple[Migration, ...] = (
+    # (the new url_aliases table is created with the schema's other missing tables)
+    Migration(2, "fetches.detail; comments.first_crawl_id; url_aliases", _v2),
+)
 
 
 def pending(version: int) -> list[Migration]:

@@ -30,8 +30,16 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def save_article(conn: sqlite3.Connection, article: Article, crawl_id: int, now: str) -> str:
-    """Write an article and replace its outgoing links; 'new', 'updated' or 'unchanged'."""
+def save_article(
+    conn: sqlite3.Connection,
+    article: Article,
+    crawl_id: int,
+    now: str,
+    aliases: Iterable[str] = (),
+) -> str:
+    """Write an article and replace its outgoing links; 'new', 'updated' or 'unchanged'.
+    `aliases` are other URLs of it (the URL requested, when it redirected): they are recorded,
+    and the links to them become links to the article."""
     digest = content_hash(article)
     meta = {
         "category": article.category,
@@ -77,9 +85,22 @@ def save_article(conn: sqlite3.Connection, article: Article, crawl_id: int, now:
             f"UPDATE articles SET {', '.join(f'{k} = ?' for k in values)} WHERE url = ?",
             (*values.values(), article.url),
         )
+    for alias in {a for a in aliases if a and a != article.url}:
+        add_alias(conn, alias, article.url, crawl_id, now)
     replace_links(conn, article.url, article.links, now)
     forget_retry(conn, article.url, article.fetched_url)
     return outcome
+
+
+def add_alias(conn: sqlite3.Connection, alias: str, url: str, crawl_id: int, now: str) -> None:
+    """Record that `alias` is another URL of the article at `url`; links to it point there."""
+    conn.execute(
+        "INSERT INTO url_aliases (alias, url, first_seen, crawl_id) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (alias) DO UPDATE SET url = excluded.url",
+        (alias, url, now, crawl_id),
+    )
+    conn.execute("UPDATE OR IGNORE links SET to_url = ? WHERE to_url = ?", (url, alias))
+    conn.execute("DELETE FROM links WHERE to_url = ?", (alias,))  # those already linked both
 
 
 def save_comments(conn: sqlite3.Connection, thread: CommentThread, crawl_id: int, now: str) -> int:
@@ -170,7 +191,7 @@ def replace_links(conn: sqlite3.Connection, from_url: str, links: Iterable[Link]
                 f"link to {link.to_url} has unknown section {link.section!r} "
                 f"(expected one of {tuple(Section)})"
             )
-        key = (link.to_url, str(link.section))
+        key = (_resolved(conn, link.to_url), str(link.section))
         if not wanted.get(key):  # first non-empty anchor wins
             wanted[key] = link.anchor
     existing = {
@@ -188,6 +209,12 @@ def replace_links(conn: sqlite3.Connection, from_url: str, links: Iterable[Link]
         "anchor = excluded.anchor, last_seen = excluded.last_seen",
         [(from_url, to, section, anchor, now, now) for (to, section), anchor in wanted.items()],
     )
+
+
+def _resolved(conn: sqlite3.Connection, url: str) -> str:
+    """The article's URL when `url` is one of its aliases, else `url`."""
+    row = conn.execute("SELECT url FROM url_aliases WHERE alias = ?", (url,)).fetchone()
+    return row[0] if row else url
 
 
 def forget_retry(conn: sqlite3.Connection, *urls: str | None) -> None:

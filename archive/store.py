@@ -270,7 +270,8 @@ class Archive:
         with self._write("page", fetch.url) as conn:
             if isinstance(page, Article):
                 _check_url(page.url, "article", fetch.url)
-                result = Recorded(article=rows.save_article(conn, page, crawl_id, now))
+                saved = rows.save_article(conn, page, crawl_id, now, aliases=(fetch.url,))
+                result = Recorded(article=saved)
             elif isinstance(page, CommentThread):
                 _check_url(page.article_url, "comment thread", fetch.url)
                 result = Recorded(new_comments=rows.save_comments(conn, page, crawl_id, now))

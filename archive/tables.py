@@ -278,6 +278,20 @@ RETRY_QUEUE = Table(
     pk="url",
 )
 
+URL_ALIASES = Table(
+    "url_aliases",
+    "Other URLs of archived articles: a URL that redirected to the article or that the article "
+    "names another canonical URL for. Links to an alias are stored to the article's URL.",
+    (
+        _c("alias", TEXT, "The other URL (canonical form, as requested).", not_null=True),
+        _c("url", TEXT, "The article's URL (`articles.url`).", not_null=True),
+        _c("first_seen", TEXT, "When the alias was first seen (UTC).", not_null=True),
+        _c("crawl_id", INT, "The crawl that first saw it."),
+    ),
+    pk="alias",
+    indexes=(Index("url_aliases_url", ("url",)),),
+)
+
 ARTICLES_FTS = Table(
     "articles_fts",
     "FTS5 full-text index (Porter stemming) of articles, kept in sync by triggers; join on "
@@ -354,6 +368,7 @@ TABLES: tuple[Table, ...] = (
     CRAWLS,
     FETCHES,
     RETRY_QUEUE,
+    URL_ALIASES,
     ARTICLES_FTS,
     COMMENTS_FTS,
     ARTICLE_LINKS,

@@ -158,19 +158,27 @@ def generic_article(
     pruned = _prune(page.root, [*found.boxes, *found.other_boxes, *found.chrome, *marks.elements])
     visible, headline_element = visible_headline(page, hint.anchor)
     shown = dateline(page, headline_element)
-    # pages that mark up their article (metadata, <article>, <main>) are trafilatura's to read;
-    # on the others, what a reader sees decides where the article is
-    region = None if _marked_up(page) else article_region(page.root, headline_element)
+    # where the article is: on pages that mark it up (metadata, <article>, <main>) trafilatura
+    # reads the whole page, on the others only the article region a reader sees; on both, the
+    # region's own text fills in what trafilatura left out
+    region = article_region(page.root, headline_element)
     body = None
-    if region is not None:  # the headline and the body, without the page around them
-        html_text, body = _document(page.root, region, headline_element, shown.element)
+    if region is not None:
+        doc, body = _document(page.root, region, headline_element, shown.element)
+        if not _marked_up(page):
+            html_text = doc
+        elif pruned:
+            html_text = lxml.html.tostring(page.root, encoding="unicode")
     elif pruned:
         html_text = lxml.html.tostring(page.root, encoding="unicode")
     blocks, extractor, document = article_body(html_text, page.url)
     if body is not None and extractor == TRAFILATURA:
         walked = TextBlocks()
         walked.walk(body, tail=False)
-        if _fills_in(blocks, region_blocks := walked.result()):
+        region_blocks = walked.result()
+        if _marked_up(page):
+            blocks = _lead(region_blocks, blocks) + blocks
+        elif _fills_in(blocks, region_blocks):
             blocks, extractor = region_blocks, REGION
     if not blocks:
         raise NotAnArticle(Reason.NO_TEXT, "neither trafilatura nor readability found article text")
@@ -353,6 +361,25 @@ def article_region(root: Any, headline: Any) -> Any | None:
     inside = {id(el) for el in region.iter()}
     held = sum(words for el, words in mass.blocks if id(el) in inside)
     return region if held >= _REGION_SHARE * mass.total else None
+
+
+def _lead(walked: list[str], found: list[str]) -> list[str]:
+    """The lead (a standfirst) trafilatura left out: the region's sentences between the
+    headline and the first block trafilatura kept, if they are not in its text, are whole
+    sentences of eight words or more and sixty words at most in all."""
+    if not found:
+        return []
+    first = norm(found[0])
+    index = next((i for i, b in enumerate(walked) if norm(b) == first), None)
+    if not index:
+        return []
+    kept = " ".join(found)
+    lead = [
+        b
+        for b in walked[:index]
+        if len(b.split()) >= _FILL_IN_MIN_WORDS and b[-1] in '.!?\u201d"' and b not in kept
+    ]
+    return lead if 0 < sum(len(b.split()) for b in lead) <= 60 else []
 
 
 def _fills_in(found: list[str], walked: list[str]) -> bool:

@@ -27,7 +27,11 @@ from pages.pagetext import parse_html
 from sample_site.generate import build_site
 from sample_site.templates import render_comments, render_modern, render_table
 
-CORPORA = Path(os.environ.get("POLICE_ARCHIVE_CORPORA", "/work/shared/corpora"))
+# ../shared/corpora beside the repository, or $POLICE_ARCHIVE_CORPORA (as tests/test_corpus.py)
+CORPORA = Path(
+    os.environ.get("POLICE_ARCHIVE_CORPORA")
+    or Path(__file__).resolve().parents[2] / "shared/corpora"
+)
 TRAFILATURA_EVAL = CORPORA / "trafilatura-eval"
 BENCHMARK = CORPORA / "article-extraction-benchmark"
 

@@ -352,6 +352,13 @@ class Archive:
         with self._write("fetch log", url) as conn:
             rows.insert_fetch(conn, crawl_id, fetch, self._stamp())
 
+    def add_alias(self, alias: str, url: str, *, crawl_id: int) -> None:
+        """Record `alias` as another URL of the article at `url` (a redirect to it): links to
+        the alias become links to the article, now and later."""
+        if alias and alias != url:
+            with self._write("alias", alias) as conn:
+                rows.add_alias(conn, alias, url, crawl_id, self._stamp())
+
     def queue_retry(self, url: str, *, reason: str, crawl_id: int) -> None:
         """Queue `url` for a later crawl (or count one more failed attempt if already queued)."""
         with self._write("retry queue", url) as conn:

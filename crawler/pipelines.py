@@ -137,6 +137,13 @@ class ArchivePipeline:
             reason=Reason.REDIRECT_LOOP if loop else Reason.REDIRECT_TO_SEEN,
         )
         self._record(fetch, None)
+        if not loop and self.archive is not None and not self.failed:
+            # the old URL is another URL of the page it led to: links to it are links there
+            try:
+                self.archive.add_alias(redirects[0], request.url, crawl_id=self.crawl_id)
+            except ArchiveError as exc:
+                logger.error("could not record %s as an alias of %s: %s", redirects[0],
+                             request.url, exc)  # fmt: skip
 
     def spider_closed(self, reason: str) -> None:
         archive = self.archive

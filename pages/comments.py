@@ -36,11 +36,11 @@ import lxml.html
 
 from archive.records import Comment
 from pages.dates import parse_date, plausible
-from pages.pagetext import _BLOCK_TAGS, _SKIP_TAGS, TextBlocks, norm, word_set
+from pages.pagetext import BLOCK_TAGS, SKIP_TAGS, TextBlocks, norm, word_set
 
 __all__ = ["read_comments"]
 
-_SKIP = _SKIP_TAGS | word_set("nav label")
+_SKIP = SKIP_TAGS | word_set("nav label")
 _HEADINGS = word_set("h1 h2 h3 h4 h5 h6")
 _HINT = re.compile(  # a class or id saying comments ("comment-body", "replies"), not a form
     r"(?i)(?!.*(?:respond|form|count|open|closed|link|button|icon|number|no-?comment|recent"
@@ -212,7 +212,7 @@ class _Page:
     def _walk(self, el: Any) -> None:
         if not isinstance(el.tag, str) or _skipped(el):
             return
-        block = el.tag in _BLOCK_TAGS
+        block = el.tag in BLOCK_TAGS
         if block or el.tag == "br":
             self._flush()
         start = len(self.lines)

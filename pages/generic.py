@@ -282,6 +282,7 @@ _WORD = re.compile(r"[^\W\d_]")  # a letter: what is left without one is punctua
 # The share of a page's running text the article region must hold, or the whole page is read.
 _REGION_SHARE = 0.8
 _FILL_IN_MIN_WORDS = 8
+_KICKER_WORDS = 4  # a section name over a headline ("Pay and Conditions")
 _DATELINE_HINT = re.compile(r"date|time|publish|posted|byline|dateline", re.I)
 _DATELINE_STRONG = re.compile(r"publish|posted|dateline|byline", re.I)
 _DATELINE_SKIP = ("nav", "aside", "footer", "head", "script", "style", "template", "noscript")
@@ -313,18 +314,27 @@ def _dateline_date(root: Any, day_first: bool) -> str | None:
 def _strip_heading(
     blocks: list[str], title: str, names: list[str], shown: Dateline | None = None
 ) -> tuple[list[str], str]:
-    """Blocks without the headline, byline and dateline trafilatura keeps at the top; and the
-    byline's name.
+    """Blocks without the headline, byline and dateline trafilatura keeps at the top (or, on
+    some pages, at the bottom); and the byline's name.
 
-    Only the first blocks are looked at, and only a repeat of the title, a short "By Name" line
-    or the page's dateline (`shown`) is removed, so that the body is never cut."""
+    Only a repeat of the title with the short line before it (a section name), and among the
+    first three blocks a short "By Name" line or the page's dateline (`shown`) are removed, so
+    that the body is never cut."""
     byline = ""
     head = 0
     dateline_text = node_text(shown.element) if shown and shown.element is not None else ""
+    key = title.casefold()
     while head < min(len(blocks) - 1, 3):
         block = blocks[head]
-        if title and norm(block).casefold() == title.casefold():
+        if key and norm(block).casefold() == key:
             head += 1
+        elif (
+            key
+            and head + 1 < len(blocks)
+            and norm(blocks[head + 1]).casefold() == key
+            and (len(block.split()) <= _KICKER_WORDS)
+        ):
+            head += 2  # a section name over the headline
         elif not byline and (name := byline_name(block, names)):
             byline = name
             head += 1
@@ -332,7 +342,13 @@ def _strip_heading(
             head += 1
         else:
             break
-    return blocks[head:], byline
+    rest = blocks[head:]
+    # the headline again further down (a short text read with its header after the body)
+    repeats = {i for i, block in enumerate(rest) if key and norm(block).casefold() == key}
+    repeats |= {i - 1 for i in repeats if i > 0 and len(rest[i - 1].split()) <= _KICKER_WORDS}
+    if repeats and len(repeats) < len(rest):
+        rest = [block for i, block in enumerate(rest) if i not in repeats]
+    return rest, byline
 
 
 def _marked_up(page: ParsedPage) -> bool:

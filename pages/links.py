@@ -311,7 +311,7 @@ def _other_box(block: Any, box: list[Any]) -> bool:
     word in a sentence and the links after it."""
     if block.tag in _INLINE_LABELS and _line_has_more(block):
         return False
-    return all(b.tag not in _INLINE_LABELS and b.tag != "a" and _all_links(b) for b in box)
+    return all(_all_links(b) for b in box)
 
 
 def _line_has_more(el: Any) -> bool:

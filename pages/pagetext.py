@@ -30,7 +30,9 @@ from w3lib.encoding import html_to_unicode
 from archive.records import NotAnArticle, Reason
 
 __all__ = [
+    "BLOCK_TAGS",
     "HTML_PARSER",
+    "SKIP_TAGS",
     "TextBlocks",
     "clean_markup",
     "decode_html",
@@ -162,12 +164,12 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_BLOCK_TAGS = word_set(
+BLOCK_TAGS = word_set(
     "address article aside blockquote caption center dd details dialog div dl dt fieldset "
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre "
     "section summary table tbody td tfoot th thead tr ul"
 )
-_SKIP_TAGS = word_set(
+SKIP_TAGS = word_set(
     "script style noscript template iframe object embed svg canvas button select option "
     "textarea input head title map audio video"
 )
@@ -219,7 +221,7 @@ class TextBlocks:
         if el.text:
             yield el.text
         for child in el:
-            if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS:
+            if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
                 if child.tag == "br":
                     yield " "
                 else:
@@ -264,11 +266,11 @@ class TextBlocks:
             self.stopped = True
             return
         tag = el.tag
-        if isinstance(tag, str) and tag not in _SKIP_TAGS and el not in self.drop:
+        if isinstance(tag, str) and tag not in SKIP_TAGS and el not in self.drop:
             if el is self.start:
                 self.started = True
             else:
-                block = tag in _BLOCK_TAGS
+                block = tag in BLOCK_TAGS
                 if block and self.started:
                     self.flush()
                 if tag == "br":

@@ -330,7 +330,7 @@ def _strip_heading(
             head += 1
         elif (
             key
-            and head + 1 < len(blocks)
+            and head + 2 < len(blocks)
             and norm(blocks[head + 1]).casefold() == key
             and (len(block.split()) <= _KICKER_WORDS)
         ):

@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from archive.records import Article, CommentThread, Listing, NotAnArticle, Reason
+from pages.profiles import Profiles
 
 GZIP_MAGIC = b"\x1f\x8b"
 UNREADABLE = "unreadable"
@@ -118,15 +119,19 @@ def page_url(body: bytes, path: str | os.PathLike[str]) -> str:
 
 
 def extract_file(
-    path: str | os.PathLike[str], url: str | None = None, max_size: int = MAX_PAGE_BYTES
+    path: str | os.PathLike[str],
+    url: str | None = None,
+    max_size: int = MAX_PAGE_BYTES,
+    profiles: Profiles | None = None,
 ) -> dict[str, Any]:
-    """The record of one saved page, or its error: never raises for a bad page."""
+    """The record of one saved page, or its error: never raises for a bad page. `profiles` are
+    the site profiles to read it with (default: the packaged ones)."""
     from pages.extract import parse_page
 
     name = os.fspath(path)
     try:
         body = read_page(path, max_size)
-        page = parse_page(url or page_url(body, path), body, content_type=None)
+        page = parse_page(url or page_url(body, path), body, content_type=None, profiles=profiles)
     except PageFileError as exc:
         return {"file": name, "error": UNREADABLE, "detail": str(exc)}
     except NotAnArticle as exc:
@@ -142,8 +147,9 @@ def record(page: Article | CommentThread | Listing) -> dict[str, Any]:
     return {"kind": kind, **dataclasses.asdict(page)}
 
 
-def _job(job: Job) -> dict[str, Any]:
-    return extract_file(*job)
+def _job(job: tuple[str, str | None, Profiles | None]) -> dict[str, Any]:
+    path, url, profiles = job
+    return extract_file(path, url, profiles=profiles)
 
 
 def _worker_init() -> None:
@@ -214,15 +220,20 @@ def process_pool(
 
 
 def extract_files(
-    jobs: Iterable[Job], *, workers: int = 1, pool: Executor | None = None
+    jobs: Iterable[Job],
+    *,
+    workers: int = 1,
+    pool: Executor | None = None,
+    profiles: Profiles | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The records of many saved pages, in order: `jobs` are (path, URL or None) pairs. Pages are
-    extracted in this process, or in `pool`, or in a pool of `workers` processes."""
+    extracted in this process, or in `pool`, or in a pool of `workers` processes, with
+    `profiles` (default: the packaged ones)."""
+    tasks = ((path, url, profiles) for path, url in jobs)
     if pool is not None:
-        yield from pool.map(_job, jobs, chunksize=4)
+        yield from pool.map(_job, tasks, chunksize=4)
     elif workers <= 1:
-        for path, url in jobs:
-            yield extract_file(path, url)
+        yield from map(_job, tasks)
     else:
         with process_pool(workers) as own:
-            yield from own.map(_job, jobs, chunksize=4)
+            yield from own.map(_job, tasks, chunksize=4)

@@ -35,6 +35,26 @@ def _parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
+def _profiles_option(command):
+    return click.option(
+        "--profiles",
+        "profile_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False),
+        metavar="DIR",
+        help="A folder of site profiles (*.toml) besides the packaged ones; repeatable.",
+    )(command)
+
+
+def _load_profiles(dirs: Sequence[str]):
+    from pages.profiles import ProfileError, load_profiles
+
+    try:
+        return load_profiles(dirs)
+    except ProfileError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _open_archive(path: str, *, create: bool) -> Archive:
     try:
         return Archive.open(path, create=create)
@@ -76,6 +96,7 @@ def cli() -> None:
     default=None,
     help="Show a live progress line (default: when stderr is a terminal).",
 )
+@_profiles_option
 def crawl(
     urls: tuple[str, ...],
     db: str,
@@ -83,6 +104,7 @@ def crawl(
     settings: tuple[str, ...],
     retry_failed: bool,
     progress: bool | None,
+    profile_dirs: tuple[str, ...],
 ) -> None:
     """Crawl from article or listing URLs into the archive DB.
 
@@ -92,6 +114,9 @@ def crawl(
     """
     seeds = [_check_url(u) for u in urls]
     overrides = _parse_overrides(settings)
+    _load_profiles(profile_dirs)  # a broken profile is a clear message now, not in the crawl
+    if profile_dirs:
+        overrides["PROFILES_DIRS"] = ",".join(profile_dirs)
     _open_archive(db, create=True).close()  # a clear message now for a path that cannot be one
 
     from crawler.report import summary
@@ -280,7 +305,10 @@ def export(db: str, table: str, fmt: str, output: str, keep_emails: bool) -> Non
     show_default=True,
     help="Extract in this many processes.",
 )
-def extract(files: tuple[str, ...], url: str | None, output, jobs: int) -> None:
+@_profiles_option
+def extract(
+    files: tuple[str, ...], url: str | None, output, jobs: int, profile_dirs: tuple[str, ...]
+) -> None:
     """Extract saved HTML FILEs exactly as the crawler does; one JSON object per line.
 
     Each line holds the FILE and the record the crawler would archive: for an article `url`,
@@ -298,8 +326,10 @@ def extract(files: tuple[str, ...], url: str | None, output, jobs: int) -> None:
 
     from pages.pagefiles import extract_files
 
+    profiles = _load_profiles(profile_dirs)
     extracted = failed = 0
-    for result in extract_files(((name, url) for name in files), workers=jobs):
+    jobs_ = ((name, url) for name in files)
+    for result in extract_files(jobs_, workers=jobs, profiles=profiles):
         output.write(json.dumps(result, ensure_ascii=False) + "\n")
         if "error" in result:
             failed += 1
@@ -312,6 +342,34 @@ def extract(files: tuple[str, ...], url: str | None, output, jobs: int) -> None:
         click.echo(f"extracted {extracted} of {extracted + failed} files", err=True)
     if not extracted:
         raise SystemExit(1)
+
+
+@cli.command("check-site")
+@click.argument("target", metavar="URL|FILE")
+@click.option(
+    "--url",
+    metavar="URL",
+    help="Read a FILE as fetched from URL (this picks the site profile).",
+)
+@_profiles_option
+def check_site(target: str, url: str | None, profile_dirs: tuple[str, ...]) -> None:
+    """Show what the crawler sees on one page: the profile and layout that read it (or the
+    generic reader), its kind and fields, and every link with its section and whether a crawl
+    would follow it. TARGET is a URL (fetched once) or a saved page."""
+    if url is not None:
+        url = _check_url(url)
+    if target.startswith(("http://", "https://")):
+        _check_url(target)
+    elif not Path(target).exists():
+        raise click.BadParameter(f"neither an http(s) URL nor a file: {target!r}")
+    from police_archive import check
+
+    profiles = _load_profiles(profile_dirs)
+    try:
+        page = check.load(target, url)
+    except (OSError, check.PageFileError) as exc:
+        raise click.ClickException(f"cannot read {target}: {exc}") from exc
+    click.echo(check.report(page, profiles))
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ from archive.records import PageKind, Section
 from pages.links import Discovery
 from pages.metadata import ParsedPage
 from pages.pagetext import node_text
-from pages.shapes import listing_entries
+from pages.shapes import listing_entries, shape
 from pages.urls import page_kind, resolve, same_site
 
 __all__ = ["Hint", "classify", "content_links", "entries_of"]
@@ -196,5 +196,15 @@ def classify(page: ParsedPage, found: Discovery, hint: Hint) -> PageKind:
     if hint.kind is PageKind.ARTICLE:
         listing = entries >= 8 and paginated and mass < _LONG_BLOCK * 2
         return PageKind.LISTING if listing else PageKind.ARTICLE
-    # nobody said what it is (a seed, a saved page): a listing shows it, with its pagination
-    return PageKind.LISTING if entries >= 5 and paginated else PageKind.ARTICLE
+    # nobody said what it is (a seed, a saved page): a listing lists pages of another shape
+    # than its own (an article among its site's other articles is one of them), and has its
+    # pagination or no article's text of its own
+    if entries < 5 or _own_shape(page.url, entry_urls):
+        return PageKind.ARTICLE
+    return PageKind.LISTING if paginated or mass < _ARTICLE_MASS else PageKind.ARTICLE
+
+
+def _own_shape(url: str, entries: set[str]) -> bool:
+    """Whether most entries have the URL shape of the page itself."""
+    own = shape(url)
+    return sum(shape(entry) == own for entry in entries) * 2 >= len(entries)

@@ -42,14 +42,17 @@ from pages.urls import resolve
 __all__ = ["Discovery", "FoundLink", "discover", "fold", "is_related_label"]
 
 RELATED_LABEL = re.compile(
-    r"(?:in )?other news|related(?: (?:news|stories|story|articles?|content|coverage|links?|"
-    r"posts?|reading|items|topics|reports?))?|more on (?:this(?: story| topic)?|[\w ]{1,30})|"
+    r"(?:in )?other news|related(?: (?:news|stories|story|articles?|content|coverage|"
+    r"posts?|reading|items|reports?))?(?: (?:from|on|about) [^:]{1,50})?|"
+    r"more on(?: this(?: story| topic)?| [\w ]{1,30})?|"
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|(?:see|read) also|also read|"
     r"read more|read this next|read next|(?:more )?stories like this(?: one)?|more like this|"
-    # German, French, Italian: the labels of the real pages we measured on
+    # other languages: German, French, Italian, Spanish, Portuguese, Dutch, Russian
     r"mehr zum thema|weitere (?:artikel|beiträge|berichte)(?: zum thema)?|"
     r"das könnte sie auch interessieren|lesen sie auch|(?:à )?lire aussi|sur le même sujet|"
-    r"leggi anche(?: su)?"
+    r"leggi anche(?: su)?|articoli correlati|(?:noticias|artículos) relacionad[oa]s|"
+    r"te puede interesar|leia também|(?:notícias|artigos) relacionad[oa]s|lees ook|"
+    r"gerelateerde artikelen|читайте также|вам также может быть интересно|похожие (?:статьи|записи)"
 )
 MORE_NEWS = re.compile(
     r"(?:more|all|latest|view all|see all|back to|browse|other) (?:the )?"
@@ -76,7 +79,8 @@ _LABEL_TAGS = _HEADINGS | word_set(
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
 _MAX_LABEL_CHARS = 60
 _INLINE_LABELS = frozenset({"b", "strong", "span", "em", "i", "font", "label", "a"})
-_OTHER_LABEL_WORDS = 5  # the longest label of another box: "Most Read", "Latest Jobs"
+_OTHER_LABEL_WORDS = 5
+_OTHER_BOX_LINKS = 30  # the longest label of another box: "Most Read", "Latest Jobs"
 
 
 def fold(text: str) -> str:
@@ -259,13 +263,19 @@ def _page_variant(
 
 
 def _anchors(element: Any) -> list[Any]:
-    if element.tag == "a":
-        return [element]
-    return [a for a in element.iter("a") if a.get("href")]
+    """The links of an element that lead somewhere (not "#top", not javascript:)."""
+    anchors = [element] if element.tag == "a" else element.iter("a")
+    return [a for a in anchors if _leads_away(a)]
+
+
+def _leads_away(a: Any) -> bool:
+    href = (a.get("href") or "").strip()
+    return bool(href) and not href.startswith("#") and not href.lower().startswith("javascript:")
 
 
 def _inside_link(element: Any) -> bool:
-    return element.tag == "a" or any(p.tag == "a" for p in element.iterancestors())
+    """Whether an element is (in) a link that leads somewhere: a label may be a link to "#"."""
+    return any(a.tag == "a" and _leads_away(a) for a in (element, *element.iterancestors()))
 
 
 def _boxes(root: Any) -> list[tuple[str, list[Any], bool]]:
@@ -279,30 +289,49 @@ def _boxes(root: Any) -> list[tuple[str, list[Any], bool]]:
         if el.tag not in _SKIP and is_related_label(aria) and _anchors(el):
             boxes.append((norm(aria), [el], True))
             taken.update(el.iter())
-    # the text nodes that may be a label, then the element whose whole text they are
-    for text in root.xpath("//text()[string-length(normalize-space()) > 2]"):
-        if len(text) > _MAX_LABEL_CHARS * 2:
-            continue
-        related = is_related_label(text)
-        if not related and (len(text.split()) > _OTHER_LABEL_WORDS or len(text) > 40):
-            continue
-        el = text.getparent()
-        if text.is_tail:
-            el = el.getparent()
-        if el is None or el in taken or el.tag not in _LABEL_TAGS or el.tag in ("p", "li"):
-            continue
-        if _inside_link(el):
-            continue
-        label = node_text(el)
-        if related and not is_related_label(label) or label != norm(text):
-            continue  # the element holds more than the label
-        block = _label_block(el, label)
-        box = _list_after(block)
-        if box and (related or _other_box(block, box)) and not any(b in taken for b in box):
-            boxes.append((label, [block, *box], related))
-            for b in (block, *box):
-                taken.update(b.iter())
+    # the text nodes that may be a label, then the element whose whole text they are; the
+    # related boxes first, so that no other box takes their place
+    texts = [
+        text
+        for text in root.xpath("//text()[string-length(normalize-space()) > 2]")
+        if len(text) <= _MAX_LABEL_CHARS * 2
+    ]
+    for related in (True, False):
+        for text in texts:
+            if is_related_label(text) != related:
+                continue
+            if not related and (len(text.split()) > _OTHER_LABEL_WORDS or len(text) > 40):
+                continue
+            found = _box_of(text, related, taken)
+            if found is not None:
+                label, box = found
+                boxes.append((label, box, related))
+                for b in box:
+                    taken.update(b.iter())
     return boxes
+
+
+def _box_of(text: Any, related: bool, taken: set[Any]) -> tuple[str, list[Any]] | None:
+    """The label and the box of links of a text node that may be a label; None if it is not."""
+    el = text.getparent()
+    if text.is_tail:
+        el = el.getparent()
+    if el is not None and el.tag == "a" and not _leads_away(el):
+        el = el.getparent()  # a label that is a link to "#" (styled as a link)
+    if el is None or el in taken or el.tag not in _LABEL_TAGS or _inside_link(el):
+        return None
+    if not related and el.tag in ("p", "li"):
+        return None  # another box's label is a heading, not a paragraph or an item
+    label = node_text(el)
+    if not is_related_label(label) if related else label != norm(text):
+        return None  # the element holds more than the label
+    block = _label_block(el, label)
+    box = _list_after(block)
+    if not box or any(b in taken for b in box):
+        return None
+    if not related and not _other_box(block, box):
+        return None
+    return label, [block, *box]
 
 
 def _other_box(block: Any, box: list[Any]) -> bool:
@@ -311,6 +340,8 @@ def _other_box(block: Any, box: list[Any]) -> bool:
     word in a sentence and the links after it."""
     if block.tag in _INLINE_LABELS and _line_has_more(block):
         return False
+    if sum(len(_anchors(b)) for b in box) > _OTHER_BOX_LINKS:
+        return False  # a region of the page, not a box
     return all(_all_links(b) for b in box)
 
 
@@ -372,8 +403,8 @@ def _siblings_with_links(node: Any) -> list[Any]:
     for sibling in node.itersiblings():
         if not isinstance(sibling.tag, str) or sibling.tag in _SKIP:
             continue
-        if sibling.tag == "br":
-            continue
+        if sibling.tag in ("br", "hr") or not (_anchors(sibling) or _text(sibling)):
+            continue  # separators, empty ad slots
         if not items:
             if _is_heading(sibling):
                 return []
@@ -390,19 +421,23 @@ def _siblings_with_links(node: Any) -> list[Any]:
 
 
 def _links_mostly(el: Any) -> bool:
-    """Whether an element holds links and little else: at least half its words are link text
-    (a teaser line under a headline is fine; an article's paragraphs are not)."""
+    """Whether an element is an item of a list of links: at least half its words are link
+    text, or it is a headline link (three words or more) with at most a teaser besides (40
+    words); an article's paragraphs are neither."""
     anchors = _anchors(el)
     if not anchors:
         return False
-    linked = sum(len(_text(a).split()) for a in anchors)
-    return linked * 2 >= len(_text(el).split())
+    lengths = [len(_text(a).split()) for a in anchors]
+    words = len(_text(el).split())
+    return sum(lengths) * 2 >= words or (max(lengths) >= 3 and words - sum(lengths) <= 40)
 
 
 def _is_heading(el: Any) -> bool:
-    """A heading of the next box: a heading element, or a short label-like text without a link."""
+    """A heading of the next box: a heading element (not a headline that is a link), or a short
+    label-like text without a link."""
     if el.tag in _HEADINGS:
-        return True
+        anchors = _anchors(el)
+        return not anchors or sum(len(_text(a).split()) for a in anchors) < len(_text(el).split())
     text = _text(el)
     return bool(text) and len(text) <= _MAX_LABEL_CHARS and not _anchors(el) and el.tag != "p"
 

@@ -5,6 +5,7 @@
   those pages).
 - **Notices**: a short block (under 80 words) about cookies; a subscription prompt ("available
   to subscribers only... Subscribe / Log in"), whose presence also marks a teaser as paywalled.
+- **Copyright lines**: a short line with "©" or "All rights reserved".
 - **Link bars**: a short line that is links and little else, such as a breadcrumb ("Home » News
   » Crime"), share buttons ("Share: Twitter Facebook") or a footer's "Terms | Privacy".
 
@@ -34,6 +35,7 @@ _COOKIES = re.compile(r"\bcookies?\b", re.I)
 _WEBSITE = re.compile(
     r"\b(?:website|site|browsing|browse|consent|accept|agree|experience|privacy)\b", re.I
 )
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\ball rights reserved\b|^copyright\b", re.I)
 _SUBSCRIBE = re.compile(r"\bsubscri(?:be|bers?|ption)\b", re.I)
 _ACCESS = re.compile(r"\b(?:log ?in|sign ?in|subscribe|register|members?)\b", re.I)
 _NOTICE_TAGS = ("p", "div", "table", "td", "section", "aside", "span", "font", "b", "strong",
@@ -82,7 +84,8 @@ def notices(root: Any, base: str) -> Notices:
             and bool(_ACCESS.search(text))
             and (el.find(".//a") is not None or el.find(".//button") is not None)
         )
-        if subscription or (_COOKIES.search(text) and _WEBSITE.search(text) and words >= 8):
+        cookies = _COOKIES.search(text) and _WEBSITE.search(text) and words >= 8
+        if subscription or cookies or (words <= _MAX_BAR_WORDS * 2 and _COPYRIGHT.search(text)):
             found.notices.append(el)
             found.paywall = found.paywall or subscription
             taken.update(el.iter())

@@ -76,6 +76,7 @@ def shape(url: str) -> str:
 
 # Query parameters that filter a listing (a category, tag or author page, a search): such pages
 # list articles the crawl reaches through the news listing anyway, and multiply without end.
+_CALENDAR = word_set("m y d month year day date mes ano jahr monat mois annee")
 _FILTERS = word_set("category cat tag tags topic author q query search s sort order filter")
 
 
@@ -95,7 +96,8 @@ def worth_following(url: str) -> bool:
     if any(stem in _TOOLS for stem in stems):
         return False
     names = {name.lower() for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
-    return not names & _FILTERS
+    # a calendar of the archive (?month=8&year=2020, ?m=1&y=2019): pages by date, not articles
+    return not names & _FILTERS and len(names & _CALENDAR) < 2
 
 
 class ShapeModel:

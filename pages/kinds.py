@@ -198,10 +198,11 @@ def classify(page: ParsedPage, found: Discovery, hint: Hint) -> PageKind:
         return PageKind.LISTING if listing else PageKind.ARTICLE
     # nobody said what it is (a seed, a saved page): a listing lists pages of another shape
     # than its own (an article among its site's other articles is one of them), and has its
-    # pagination or no article's text of its own
+    # pagination, or ten entries and no running text of its own
     if entries < 5 or _own_shape(page.url, entry_urls):
         return PageKind.ARTICLE
-    return PageKind.LISTING if paginated or mass < _ARTICLE_MASS else PageKind.ARTICLE
+    single = entries >= 10 and mass < _LONG_BLOCK * 2  # a listing of one page
+    return PageKind.LISTING if paginated or single else PageKind.ARTICLE
 
 
 def _own_shape(url: str, entries: set[str]) -> bool:

@@ -132,8 +132,8 @@ def discover(root: Any, base: str, page_url: str | None = None) -> Discovery:
             found.other_boxes.extend(box)
             continue
         found.labels.append(label)
-        for element in box:
-            found.boxes.append(element)
+        found.boxes.extend(box)
+        for element in box[1:] if len(box) > 1 else box:  # the list's links, not the label's
             for a in _anchors(element):
                 in_box.setdefault(a, len(found.boxes))
     for position, a in enumerate(root.iter("a", "link")):
@@ -245,7 +245,7 @@ def _page_variant(
             return False
         i = diff[0]
         named = i > 0 and segments[i - 1].lower() in _PAGE_WORDS
-        return other_segments[i] == number or named or (any_number and segments[i].isdigit())
+        return other_segments[i] == number or named
     shorter, longer = sorted((segments, other_segments), key=len)
     extra = longer[len(shorter) :]
     if longer[: len(shorter)] != shorter or not extra[-1].isdigit() or len(extra) > 2:

@@ -183,10 +183,9 @@ def load_profiles(dirs: Iterable[str | Path] = (), *, localhost_mirrors: bool = 
 
 
 def _with_mirror(profile: SiteProfile) -> SiteProfile:
-    from tldextract import TLDExtract  # the bundled public suffix list, never fetched
-
-    extract = TLDExtract(suffix_list_urls=(), cache_dir=None)
-    mirrors = [f"{extract(d).domain}.localhost" for d in profile.domains if extract(d).suffix]
+    """The profile covering NAME.localhost too, for each of its registrable domains NAME.tld
+    (policeoracle.com, police.co.uk: a profile's domains are registrable ones)."""
+    mirrors = [f"{d.split('.', 1)[0]}.localhost" for d in profile.domains if "." in d]
     domains = tuple(dict.fromkeys((*profile.domains, *mirrors)))
     return replace(profile, domains=domains)
 

@@ -77,6 +77,7 @@ class Report:
     comments_found: int
     stdout: str = ""
     stderr: str = ""
+    db: Path | None = None
     misses: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
@@ -182,6 +183,7 @@ def check(site, origin, db, result, requests, markup, mode) -> Report:
         comments_found=comments_found,
         stdout=result.stdout,
         stderr=result.stderr,
+        db=Path(db),
         misses=misses,
     )
 

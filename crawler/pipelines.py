@@ -137,7 +137,9 @@ class ArchivePipeline:
             reason=Reason.REDIRECT_LOOP if loop else Reason.REDIRECT_TO_SEEN,
         )
         self._record(fetch, None)
-        if not loop and self.archive is not None and not self.failed:
+        boundary = getattr(self.crawler.spider, "boundary", None)
+        on_site = boundary is None or boundary.allows(request.url)
+        if not loop and on_site and self.archive is not None and not self.failed:
             # the old URL is another URL of the page it led to: links to it are links there
             try:
                 self.archive.add_alias(redirects[0], request.url, crawl_id=self.crawl_id)

@@ -1,8 +1,9 @@
 """Redirects with typed failures: a loop, or a chain longer than ``REDIRECT_MAX_TIMES``, raises
 `RedirectLoop` (reason ``redirect_loop``), so that the reason comes from the exception's type,
-not from Scrapy's message text. Everything else is Scrapy's RedirectMiddleware and
-MetaRefreshMiddleware; where a redirect may go is crawler/boundary.py's decision, applied to the
-redirected request like to any other.
+not from Scrapy's message text; a redirect off the crawl's sites (crawler/boundary.py decides)
+raises `OffsiteRedirect` here, before the redirected request is even scheduled (a redirect to a
+URL requested before would otherwise be dropped as a duplicate, unrecorded). Everything else is
+Scrapy's RedirectMiddleware and MetaRefreshMiddleware.
 
 Settings read: those of Scrapy's redirect middlewares (``REDIRECT_ENABLED``,
 ``REDIRECT_MAX_TIMES``, ``REDIRECT_PRIORITY_ADJUST``, ``METAREFRESH_ENABLED``...).
@@ -16,6 +17,8 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.boundary import OffsiteRedirect
+
 
 class RedirectLoop(IgnoreRequest):
     """A redirect chain that loops or exceeds REDIRECT_MAX_TIMES."""
@@ -23,6 +26,11 @@ class RedirectLoop(IgnoreRequest):
 
 class _TypedLoops:
     def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        crawler = self.crawler  # type: ignore[attr-defined]
+        boundary = getattr(crawler.spider, "boundary", None)
+        if boundary is not None and not boundary.allows(redirected.url):
+            crawler.stats.inc_value("boundary/offsite_redirect")
+            raise OffsiteRedirect(f"redirect to {redirected.url} leaves the crawl's sites")
         try:
             return super()._redirect(redirected, request, reason)  # type: ignore[misc]
         except RedirectLoop:

@@ -71,7 +71,7 @@ def summary(stats: dict[str, Any], db: str) -> str:
 
 # The bounds crawler/spiders counts in stats as ``bounds/<name>``.
 BOUND_HELP = {
-    "depth": "beyond the depth limit (DEPTH_LIMIT)",
+    "depth": "beyond the depth limit (RELATED_DEPTH_LIMIT)",
     "pagination": "beyond the pagination cap of a listing (PAGINATION_LIMIT)",
     "trap": "listing pages that brought no new article (a pagination trap)",
     "max_pages": "the crawl reached --max-pages",

@@ -8,11 +8,7 @@ cloud metadata address, another port of the loopback, another domain), and recor
 
 from __future__ import annotations
 
-import os
-import resource
-import signal
 import sqlite3
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 

@@ -21,11 +21,9 @@ path never imports trafilatura or readability.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import re
-from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,11 +37,12 @@ from archive.records import Article, NotAnArticle, Reason
 from pages.bylines import byline_name, clean_author, clean_title, squash
 from pages.dates import parse_date, plausible
 from pages.headline import Dateline, dateline, visible_headline
-from pages.kinds import Hint, text_mass
+from pages.kinds import Hint
 from pages.links import Discovery
 from pages.metadata import PageMeta, ParsedPage
 from pages.notices import notices
 from pages.pagetext import HTML_PARSER, TextBlocks, clean_markup, first_text, node_text, norm
+from pages.region import article_region, fills_in, lead, marked_up, prune, region_document
 
 __all__ = ["READABILITY", "TRAFILATURA", "article_body", "generic_article"]
 
@@ -155,7 +154,7 @@ def generic_article(
     hint = hint or Hint()
     marks = notices(page.root, page.base)
     # the related box, More News, comment, pagination and tool links, notices
-    pruned = _prune(page.root, [*found.boxes, *found.other_boxes, *found.chrome, *marks.elements])
+    pruned = prune(page.root, [*found.boxes, *found.other_boxes, *found.chrome, *marks.elements])
     visible, headline_element = visible_headline(page, hint.anchor)
     shown = dateline(page, headline_element)
     # where the article is: on pages that mark it up (metadata, <article>, <main>) trafilatura
@@ -164,8 +163,8 @@ def generic_article(
     region = article_region(page.root, headline_element)
     body = None
     if region is not None:
-        doc, body = _document(page.root, region, headline_element, shown.element)
-        if not _marked_up(page):
+        doc, body = region_document(page.root, region, headline_element, shown.element)
+        if not marked_up(page):
             html_text = doc
         elif pruned:
             html_text = lxml.html.tostring(page.root, encoding="unicode")
@@ -176,9 +175,9 @@ def generic_article(
         walked = TextBlocks()
         walked.walk(body, tail=False)
         region_blocks = walked.result()
-        if _marked_up(page):
-            blocks = _lead(region_blocks, blocks) + blocks
-        elif _fills_in(blocks, region_blocks):
+        if marked_up(page):
+            blocks = lead(region_blocks, blocks) + blocks
+        elif fills_in(blocks, region_blocks):
             blocks, extractor = region_blocks, REGION
     if not blocks:
         raise NotAnArticle(Reason.NO_TEXT, "neither trafilatura nor readability found article text")
@@ -278,10 +277,6 @@ def _swapped(shown: str, found: str) -> bool:
     return shown[:4] == found[:4] and shown[5:7] == found[8:10] and shown[8:10] == found[5:7]
 
 
-_WORD = re.compile(r"[^\W\d_]")  # a letter: what is left without one is punctuation, counts
-# The share of a page's running text the article region must hold, or the whole page is read.
-_REGION_SHARE = 0.8
-_FILL_IN_MIN_WORDS = 8
 _KICKER_WORDS = 4  # a section name over a headline ("Pay and Conditions")
 _DATELINE_HINT = re.compile(r"date|time|publish|posted|byline|dateline", re.I)
 _DATELINE_STRONG = re.compile(r"publish|posted|dateline|byline", re.I)
@@ -349,149 +344,6 @@ def _strip_heading(
     if repeats and len(repeats) < len(rest):
         rest = [block for i, block in enumerate(rest) if i not in repeats]
     return rest, byline
-
-
-def _marked_up(page: ParsedPage) -> bool:
-    """Whether the page marks up its article: Open Graph or JSON-LD article metadata, or an
-    <article> or <main> element."""
-    meta = page.meta
-    if meta.meta("og:title", "og:type") or meta.ld("headline"):
-        return True
-    return page.root.find(".//article") is not None or page.root.find(".//main") is not None
-
-
-def article_region(root: Any, headline: Any) -> Any | None:
-    """The smallest element that holds the headline and the article's main text, when it holds
-    nearly all the page's running text (`_REGION_SHARE`): what a reader reads, without the
-    banners, notices and sidebars around it. None when there is no such element."""
-    if headline is None:
-        return None
-    mass = text_mass(root)
-    if mass.element is None:
-        return None
-    around = {id(a) for a in (headline, *headline.iterancestors())}
-    chain = (mass.element, *mass.element.iterancestors())
-    region = next((a for a in chain if id(a) in around), None)
-    if region is None or region.tag in ("html", "body"):
-        return None
-    inside = {id(el) for el in region.iter()}
-    held = sum(words for el, words in mass.blocks if id(el) in inside)
-    return region if held >= _REGION_SHARE * mass.total else None
-
-
-def _lead(walked: list[str], found: list[str]) -> list[str]:
-    """The lead (a standfirst) trafilatura left out: the region's sentences between the
-    headline and the first block trafilatura kept, if they are not in its text, are whole
-    sentences of eight words or more and sixty words at most in all."""
-    if not found:
-        return []
-    first = norm(found[0])
-    index = next((i for i, b in enumerate(walked) if norm(b) == first), None)
-    if not index:
-        return []
-    kept = " ".join(found)
-    lead = [
-        b
-        for b in walked[:index]
-        if len(b.split()) >= _FILL_IN_MIN_WORDS and b[-1] in '.!?\u201d"' and b not in kept
-    ]
-    return lead if 0 < sum(len(b.split()) for b in lead) <= 60 else []
-
-
-def _fills_in(found: list[str], walked: list[str]) -> bool:
-    """Whether the article region's own text (`walked`) is trafilatura's (`found`) and a little
-    more (text trafilatura leaves out: a line of loose text before the first paragraph,
-    <br>-separated paragraphs): all but 3% of trafilatura's words, and at least a passage more
-    (`_FILL_IN_MIN_WORDS`: not a byline) but at most a quarter more, or 40 words (a standfirst)."""
-    mine, theirs = Counter(" ".join(walked).split()), Counter(" ".join(found).split())
-    total, more = sum(theirs.values()), sum(mine.values())
-    if not total or more < total + _FILL_IN_MIN_WORDS:
-        return False
-    return sum((mine & theirs).values()) >= 0.97 * total and more <= total + max(total / 4, 40)
-
-
-def _document(root: Any, region: Any, headline: Any, shown: Any) -> tuple[str, Any]:
-    """An HTML document of the page's <head> and, as its body, `region` from its headline on,
-    without the headline and the dateline (`shown`) themselves: what comes before the
-    headline (a breadcrumb, a notice) is not the article, and the headline and dateline are
-    read apart."""
-    head = root.find("head")
-    body = copy.deepcopy(region)
-    body.tail = None
-    order = {el: i for i, el in enumerate(region.iter())}
-    marks = [el for el in (headline, shown) if el is not None and el in order]
-    copies = {el: _counterpart(region, body, el) for el in marks}
-    start = copies.get(headline)
-    if start is not None and _before_all_text(order, headline, region):
-        _drop_before(body, start)
-    for el in marks:
-        twin = copies[el]
-        if twin is not None and twin.getparent() is not None:
-            twin.drop_tree()
-    parts = ["<html>", lxml.html.tostring(head, encoding="unicode") if head is not None else ""]
-    parts += ["<body>", lxml.html.tostring(body, encoding="unicode")]
-    return "".join([*parts, "</body></html>"]), body
-
-
-def _counterpart(region: Any, copy_root: Any, el: Any) -> Any | None:
-    """The element of a deep copy of `region` that is `el` in the original."""
-    path = []
-    node = el
-    while node is not region:
-        parent = node.getparent()
-        if parent is None:
-            return None
-        path.append(parent.index(node))
-        node = parent
-    twin = copy_root
-    for index in reversed(path):
-        twin = twin[index]
-    return twin
-
-
-def _before_all_text(order: dict[Any, int], headline: Any, region: Any) -> bool:
-    """Whether the headline comes before (nearly) all the region's text, as it usually does:
-    at most a quarter of the region's words come before it."""
-    ancestors = set(headline.iterancestors())
-    before = total = 0
-    for el in region.iter():
-        words = len((el.text or "").split()) + len((el.tail or "").split())
-        total += words
-        if order[el] < order[headline] and el not in ancestors:
-            before += words
-    return before * 4 <= total
-
-
-def _drop_before(root: Any, el: Any) -> None:
-    """Take out everything that comes before `el` in `root` (a copy)."""
-    node = el
-    while node is not root:
-        parent = node.getparent()
-        if parent is None:
-            return
-        for sibling in list(node.itersiblings(preceding=True)):
-            parent.remove(sibling)
-        parent.text = None
-        node = parent
-
-
-def _prune(root: Any, elements: list[Any]) -> bool:
-    """Take `elements` out of the page, and any element they leave without a word (the " | "
-    between two links); whether anything was taken out."""
-    for el in elements:
-        parent = el.getparent()
-        if parent is None:
-            continue
-        el.drop_tree()
-        while parent is not None and parent.tag not in ("body", "html", "td", "main", "article"):
-            if _WORD.search(parent.text_content()) or len(parent.xpath(".//img|.//table")):
-                break
-            if parent.getparent() is None:  # already taken out with an ancestor
-                break
-            grand = parent.getparent()
-            parent.drop_tree()
-            parent = grand
-    return bool(elements)
 
 
 def _trafilatura_blocks(body: Any) -> list[str]:

@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pages.boxes import is_related_label
 from pages.bylines import clean_author, looks_like_name
 from pages.dates import parse_date, plausible
 from pages.kinds import chrome_of
-from pages.links import is_related_label
 from pages.metadata import ParsedPage
 from pages.pagetext import node_text, norm
 

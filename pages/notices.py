@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pages.dates import parse_date
-from pages.links import fold
-from pages.pagetext import node_text
+from pages.pagetext import fold, node_text
 from pages.urls import resolve
 
 __all__ = ["Notices", "notices"]

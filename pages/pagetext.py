@@ -36,6 +36,7 @@ __all__ = [
     "TextBlocks",
     "clean_markup",
     "decode_html",
+    "fold",
     "first_text",
     "matches",
     "node_text",
@@ -173,6 +174,14 @@ SKIP_TAGS = word_set(
     "script style noscript template iframe object embed svg canvas button select option "
     "textarea input head title map audio video"
 )
+
+
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def fold(text: str) -> str:
+    """Text as labels are compared: normalised, lower case, without surrounding punctuation."""
+    return _EDGES.sub("", norm(text).casefold())
 
 
 def norm(text: str | None) -> str:

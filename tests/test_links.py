@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from archive.records import Section
-from pages.links import discover, is_related_label
+from pages.boxes import is_related_label
+from pages.links import discover
 from pages.pagetext import parse_html
 
 PAGE = "http://news.example.localhost/story/10"

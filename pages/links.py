@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from archive.records import Section
-from pages.boxes import anchors, boxes, is_related_label
+from pages.boxes import anchors, boxes
 from pages.pagetext import fold, node_text, norm, word_set
 from pages.urls import resolve
 

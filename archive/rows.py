@@ -15,10 +15,29 @@ each in a SAVEPOINT, so a record is written whole or not at all). No Scrapy here
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from archive.records import Article, CommentThread, Fetch, Link, Listing, Outcome, Section
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso_utc(moment: datetime) -> str:
+    """`moment` as the archive writes timestamps: UTC, second precision, 'Z' suffix."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+
 
 # Fetch failures that mean an archived article has been taken down.
 GONE_REASONS = frozenset({"http_404", "http_410"})

@@ -34,6 +34,28 @@ class ArchiveError(Exception):
     """The archive cannot be opened or written (the message says which file and why)."""
 
 
+class ArchiveWriteError(ArchiveError):
+    """One write operation failed and was rolled back; the archive stays usable.
+
+    `url` names the record, `batch_lost` is True in the rare case where SQLite itself abandoned
+    the whole open transaction (disk full, I/O error): the batch's earlier writes are then lost.
+    """
+
+    def __init__(self, message: str, *, url: str | None = None, batch_lost: bool = False):
+        super().__init__(message)
+        self.url = url
+        self.batch_lost = batch_lost
+
+
+class ArchiveCommitError(ArchiveError):
+    """A batch could not be committed: its operations are not in the file. `lost_urls` are the
+    URLs of those operations, to fetch again."""
+
+    def __init__(self, message: str, *, lost_urls: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.lost_urls = lost_urls
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
@@ -70,7 +92,9 @@ __all__ = [
     "APPLICATION_ID",
     "SCHEMA_VERSION",
     "SQLITE_HEADER",
+    "ArchiveCommitError",
     "ArchiveError",
+    "ArchiveWriteError",
     "Column",
     "Index",
     "Table",

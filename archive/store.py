@@ -21,64 +21,21 @@ as Datasette read while it writes).
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlite_utils import Database
 
-from archive import rows
+from archive import history, rows
 from archive.database import check_path, ensure_schema, inspect
+from archive.history import COUNT_COLUMNS
 from archive.records import Article, CommentThread, Fetch, Listing, Outcome, Page
-from archive.rows import content_hash
-from archive.schema import ArchiveError
-
-# `crawls` columns `finish_crawl` fills in, each counted from the crawl's rows.
-COUNT_COLUMNS = (
-    "pages_fetched",
-    "articles_new",
-    "articles_updated",
-    "articles_unchanged",
-    "comments_saved",
-    "failures",
-)
-_COUNT_SQL = {
-    "pages_fetched": "SELECT count(*) FROM fetches WHERE crawl_id = :id AND status IS NOT NULL",
-    "articles_new": "SELECT count(*) FROM articles WHERE first_crawl_id = :id",
-    "articles_updated": "SELECT count(*) FROM articles WHERE last_crawl_id = :id "
-    "AND first_crawl_id IS NOT :id AND last_changed >= :started",
-    "articles_unchanged": "SELECT count(*) FROM articles WHERE last_crawl_id = :id "
-    "AND first_crawl_id IS NOT :id AND last_changed < :started",
-    "comments_saved": "SELECT count(*) FROM comments WHERE first_crawl_id = :id",
-    "failures": "SELECT count(*) FROM fetches WHERE crawl_id = :id AND outcome = 'failed'",
-}
-
-
-class ArchiveWriteError(ArchiveError):
-    """One write operation failed and was rolled back; the archive stays usable.
-
-    `url` names the record, `batch_lost` is True in the rare case where SQLite itself abandoned
-    the whole open transaction (disk full, I/O error): the batch's earlier writes are then lost.
-    """
-
-    def __init__(self, message: str, *, url: str | None = None, batch_lost: bool = False):
-        super().__init__(message)
-        self.url = url
-        self.batch_lost = batch_lost
-
-
-class ArchiveCommitError(ArchiveError):
-    """A batch could not be committed: its operations are not in the file. `lost_urls` are the
-    URLs of those operations, to fetch again."""
-
-    def __init__(self, message: str, *, lost_urls: tuple[str, ...] = ()):
-        super().__init__(message)
-        self.lost_urls = lost_urls
+from archive.rows import content_hash, iso_utc, json_text, utc_now
+from archive.schema import ArchiveCommitError, ArchiveError, ArchiveWriteError
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,21 +45,6 @@ class Recorded:
 
     article: str | None = None
     new_comments: int = 0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso_utc(moment: datetime) -> str:
-    """`moment` as the archive writes timestamps: UTC, second precision, 'Z' suffix."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
 
 
 class Archive:
@@ -214,7 +156,7 @@ class Archive:
         with self._write("start crawl") as conn:
             cur = conn.execute(
                 "INSERT INTO crawls (started, seeds, settings) VALUES (?, ?, ?)",
-                (self._stamp(), _json(list(seeds)), _json(dict(settings))),
+                (self._stamp(), json_text(list(seeds)), json_text(dict(settings))),
             )
             crawl_id = cur.lastrowid
         assert crawl_id is not None
@@ -222,14 +164,16 @@ class Archive:
         return crawl_id
 
     def crawl_counts(self, crawl_id: int) -> dict[str, int]:
-        """The crawl's counts (COUNT_COLUMNS), counted from its rows in the archive."""
-        row = self._connection().execute("SELECT started FROM crawls WHERE id = ?", (crawl_id,))
-        found = row.fetchone()
-        if found is None:
-            raise LookupError(f"no crawl with id {crawl_id}")
-        params = {"id": crawl_id, "started": found[0]}
-        conn = self._connection()
-        return {name: conn.execute(sql, params).fetchone()[0] for name, sql in _COUNT_SQL.items()}
+        """The crawl's counts (COUNT_COLUMNS), counted from its rows (archive/history.py)."""
+        return history.crawl_counts(self._connection(), crawl_id)
+
+    def crawl_reasons(self, crawl_id: int) -> dict[str, int]:
+        """The crawl's fetches by reason, most frequent first (archive/history.py)."""
+        return history.crawl_reasons(self._connection(), crawl_id)
+
+    def layout_misses(self, crawl_id: int) -> dict[str, int]:
+        """Pages of each profiled site no layout read in the crawl (archive/history.py)."""
+        return history.layout_misses(self._connection(), crawl_id)
 
     def finish_crawl(
         self, crawl_id: int, *, finish_reason: str, stats: dict, counts: dict | None = None
@@ -255,7 +199,7 @@ class Archive:
             conn.execute(
                 f"UPDATE crawls SET finished = ?, finish_reason = ?, stats = ?, {assignments} "
                 "WHERE id = ?",
-                (self._stamp(), finish_reason, _json(dict(stats)), *final.values(), crawl_id),
+                (self._stamp(), finish_reason, json_text(dict(stats)), *final.values(), crawl_id),
             )
         self.flush()
         return final
@@ -367,44 +311,12 @@ class Archive:
     # -- reading ------------------------------------------------------------------------------
 
     def retry_urls(self, *, max_attempts: int | None = None) -> list[str]:
-        """Queued URLs, oldest failure first; with `max_attempts`, only those tried fewer times."""
-        sql = "SELECT url FROM retry_queue"
-        params: tuple = ()
-        if max_attempts is not None:
-            sql += " WHERE attempts < ?"
-            params = (max_attempts,)
-        sql += " ORDER BY first_failed, url"
-        return [r[0] for r in self._connection().execute(sql, params)]
-
-    def crawl_reasons(self, crawl_id: int) -> dict[str, int]:
-        """How many of the crawl's fetches had each reason (failures, pages that gave no record,
-        warnings such as layout_miss), most frequent first."""
-        sql = (
-            "SELECT reason, count(*) AS n FROM fetches WHERE crawl_id = ? AND reason IS NOT NULL "
-            "GROUP BY reason ORDER BY n DESC, reason"
-        )
-        return dict(self._connection().execute(sql, (crawl_id,)).fetchall())
-
-    def layout_misses(self, crawl_id: int) -> dict[str, int]:
-        """Pages of each profiled site that matched none of its layouts in the crawl (their
-        `detail` starts with the profile's name: "policeoracle: modern, table")."""
-        sql = (
-            "SELECT substr(detail, 1, instr(detail, ':') - 1) AS site, count(*) FROM fetches "
-            "WHERE crawl_id = ? AND reason = 'layout_miss' GROUP BY site ORDER BY site"
-        )
-        return dict(self._connection().execute(sql, (crawl_id,)).fetchall())
+        """Queued URLs, oldest failure first (archive/history.py)."""
+        return history.retry_urls(self._connection(), max_attempts)
 
     def unfinished_seeds(self) -> list[str]:
-        """The seeds of the latest crawl when it did not finish (killed, or stopped by a failed
-        write): a new crawl starts from them too, so nothing it would have found is lost."""
-        row = (
-            self._connection()
-            .execute("SELECT seeds, finish_reason FROM crawls ORDER BY id DESC LIMIT 1")
-            .fetchone()
-        )
-        if row is None or row[1] not in (None, "archive_write_failed", "shutdown"):
-            return []
-        return [u for u in json.loads(row[0] or "[]") if isinstance(u, str)]
+        """The seeds of the latest crawl if it did not finish (archive/history.py)."""
+        return history.unfinished_seeds(self._connection())
 
     def known_urls(self) -> set[str]:
         """URLs of the articles already stored (including the uncommitted batch)."""

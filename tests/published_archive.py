@@ -124,6 +124,9 @@ def build_archive(path: str | Path) -> Path:
         archive.log_fetch(crawl_id=crawl, url=NOT_ARCHIVED, outcome="failed", reason="timeout")
         archive.queue_retry(NOT_ARCHIVED, reason="timeout", crawl_id=crawl)
         archive.log_fetch(crawl_id=crawl, url=STOP, status=404, outcome="failed", reason="http_404")
+        # the old URL scheme of an article, which redirected to it
+        archive.add_alias(BASE.replace("article.cfm?id=", "story.asp?id=") + "1001", BURGLAR,
+                          crawl_id=crawl)  # fmt: skip
         archive.finish_crawl(crawl, finish_reason="finished", counts={}, stats={"x": 1})
     return path
 

@@ -1,6 +1,7 @@
 # Two commands for a newcomer: `make demo` (set up, crawl the bundled sample site, browse it)
 # and `make test`. Everything installs into .venv from the package registry.
-PYTHON ?= python3.11
+# The first of these Python versions found on the PATH (make PYTHON=... to choose).
+PYTHON ?= $(firstword $(foreach v,3.11 3.12 3.13,$(shell command -v python$(v) 2>/dev/null)))
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8001

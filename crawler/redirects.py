@@ -1,9 +1,12 @@
-"""Redirects with typed failures: a loop, or a chain longer than ``REDIRECT_MAX_TIMES``, raises
-`RedirectLoop` (reason ``redirect_loop``), so that the reason comes from the exception's type,
-not from Scrapy's message text; a redirect off the crawl's sites (crawler/boundary.py decides)
-raises `OffsiteRedirect` here, before the redirected request is even scheduled (a redirect to a
-URL requested before would otherwise be dropped as a duplicate, unrecorded). Everything else is
-Scrapy's RedirectMiddleware and MetaRefreshMiddleware.
+"""Redirects with typed failures: a loop is `RedirectLoop`, a redirect off the crawl's sites
+`OffsiteRedirect`.
+
+A loop, or a chain longer than ``REDIRECT_MAX_TIMES``, raises `RedirectLoop` (reason
+``redirect_loop``), so that the reason comes from the exception's type, not from Scrapy's message
+text; a redirect off the crawl's sites (crawler/boundary.py decides) raises `OffsiteRedirect`
+(reason ``offsite_redirect``) here, before the redirected request is even scheduled (a redirect
+to a URL requested before would otherwise be dropped as a duplicate, unrecorded). Everything else
+is Scrapy's RedirectMiddleware and MetaRefreshMiddleware.
 
 Settings read: those of Scrapy's redirect middlewares (``REDIRECT_ENABLED``,
 ``REDIRECT_MAX_TIMES``, ``REDIRECT_PRIORITY_ADJUST``, ``METAREFRESH_ENABLED``...).

@@ -1,0 +1,1 @@
+"""The `police-archive` command line: thin, on top of everything, turning errors into messages."""

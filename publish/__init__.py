@@ -1,0 +1,1 @@
+"""Publishing the archive with Datasette (read-only), and the copies that leave the machine."""

@@ -1,6 +1,7 @@
 """The offline demo (`make demo`): serve the sample site, crawl it, browse the archive.
 
-    python -m sample_site.demo [--db demo.db] [--articles 60] [--port 8001] [--no-serve]
+    python -m sample_site.demo [--db demo.db] [--articles 60] [--markup NAME] [--port 8001]
+                               [--no-serve]
 
 Serves a generated police-news site (both layouts, comment threads, listings and the hazards of
 real sites) on 127.0.0.1, runs `police-archive crawl` on it through that server as an HTTP proxy,
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .build import build_site
+from .markups import MARKUPS
 from .server import serve_site
 
 BIN = Path(sys.executable).parent
@@ -29,13 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sample_site.demo", description=__doc__)
     parser.add_argument("--db", default="demo.db")
     parser.add_argument("--articles", type=int, default=60)
+    parser.add_argument("--markup", choices=MARKUPS, default="classic", help="the site's markup")
     parser.add_argument("--port", type=int, default=8001, help="Datasette's port")
     parser.add_argument(
         "--no-serve", action="store_true", help="crawl only, do not start Datasette"
     )
     args = parser.parse_args(argv)
 
-    site = build_site(args.articles, seed=1, hazards=True)
+    site = build_site(args.articles, seed=1, hazards=True, markup=args.markup)
     with serve_site(site) as server:
         env = dict(os.environ, no_proxy="", NO_PROXY="")
         for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):

@@ -1,21 +1,25 @@
 """Reader comments on any page, found by what a reader sees, not by a site's class names.
 
 1. Lines: the page is walked once into lines as `TextBlocks` cuts them (scripts, buttons, nav,
-   forms with inputs, page headers and footers skipped).
+   page headers and footers skipped, and forms when small or a comment box, not when they wrap
+   the page as ASP.NET's does). What a line shows is read by pages/comment_lines.py.
 2. Date lines: a short line (160 characters, six other words) with a plausible date, in its text
    or a `<time datetime>`, not quoted, heads a comment (month names of seven languages).
 3. Containers: from each date line, climb to the smallest block with content besides it: a line
-   that is no date line, button ("Reply", "Like (3)") or short label (a name, "#2").
-4. Runs: a container's items (text, children, tails) are cut into one run per date line, from it
-   or the name-like items alike before each (`<h4>Name</h4><p>date</p>`) to the next run or <hr>;
-   with text before the first date line and none after the last, date lines end runs ("Posted by
-   X at 17:04" under the text). Author: the date line without date, time, "Posted by", "wrote",
+   that is no date line, button ("Reply", "Like (3)") or short label (a name, "#2"; "Posted by"
+   and such not counted).
+4. Runs: a container's items (text, children, tails; or those of the inline element around all
+   of them, `<td><font>` of 2003) are cut into one run per date line, from it or the name-like
+   items alike before each (`<h4>Name</h4><p>date</p>`) to the next run or <hr>; with text
+   before the first date line and none after the last, date lines end runs ("Posted by X at
+   17:04" under the text). Author: the date line without date, time, "Posted by", "wrote",
    brackets and buttons, else a name-like line next to it. Text: `TextBlocks` of the rest.
 5. Threads: runs grouped by the tag path from container to date line, after any thread heading
    ("3 Comments") among them, are kept when most have an author and text, not mostly links, none
    holds the <h1> or a linked title, and most show a time ("17:04", "3 days ago") or the markup
-   says comments (class or id, heading, Reply button); a lone comment needs a comment class, or
-   a time and a heading or Reply button. Dateless siblings alike of comments join them.
+   says comments (class or id, "gvComments" too; a heading, "Comments on: Headline" too; a Reply
+   button); a lone comment needs a comment class, or a time and a heading or Reply button.
+   Dateless siblings alike of comments join them.
 
 Limits: dateless comments are found only beside dated ones, each in an element of its own; "3
 years ago" without `<time datetime>`, dates without a year, times alone are not read; a name,
@@ -29,142 +33,44 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import lxml.html
 
 from archive.records import Comment
-from pages.dates import parse_date, plausible
-from pages.pagetext import BLOCK_TAGS, SKIP_TAGS, TextBlocks, norm, word_set
+from pages.comment_lines import (
+    HEADINGS,
+    REPLY,
+    THREAD,
+    author_of,
+    hinted,
+    holds_title,
+    junk,
+    kind_of,
+    shown_date,
+    skipped,
+    thread_heading,
+    timed,
+    undated,
+)
+from pages.pagetext import BLOCK_TAGS, TextBlocks, norm
 
 __all__ = ["read_comments"]
 
-_SKIP = SKIP_TAGS | word_set("nav label")
-_HEADINGS = word_set("h1 h2 h3 h4 h5 h6")
-_HINT = re.compile(  # a class or id saying comments ("comment-body", "replies"), not a form
-    r"(?i)(?!.*(?:respond|form|count|open|closed|link|button|icon|number|no-?comment|recent"
-    r"|latest|widget|^category-|^tag-))(?:.*[_-])?(?:comments?|comment(?:list|body|text|s?wrap\w*"
-    r"|thread|box)|kommentare?|repl(?:y|ies)|responses|reactions?|discussion|diskussion|guestbook"
-    r"|disqus)(?:[_-].*)?"
-)
-_THREAD = re.compile(r"(?i)[\W\d]*(?:comments?|kommentare?|responses?|reactions?)[\W\d]*")
-_JUNK = re.compile(  # thread headings ("3 Comments", "2 thoughts on X"), "Leave a comment"...
-    r"(?i)[\W\d]*(?:one|two|three|[\w']+)?[\W\d]*(?:comments?|kommentare?|repl(?:y|ies)|responses?"
-    r"|reactions?|réactions?|commentaires?|comentarios?|commenti|reacties|discussion|diskussion"
-    r"|meinungen?|antworten|posts?|beiträge)[\W\d]*|\w+ (?:thoughts?|responses?|comments?) on\b.*"
-    r"|(?:leave|post|add|write|submit|schreibe?n?|hinterlasse)\b.{0,30}\b(?:comment|reply"
-    r"|kommentar|antwort).*|.*(?:logged in to|(?:^|\b)(?:no|keine) (?:comments|kommentare)"
-    r"|be the first|comments? (?:are|is) closed|kommentare sind geschlossen).*"
-)
-_REPLY = word_set("reply antworten répondre responder rispondi beantwoorden")
-_NOISE = _REPLY | word_set(  # the words of a header line besides name and date, and of buttons
-    "report melden signaler like likes liked unlike dislike dislikes share teilen partager "
-    "permalink link quote zitieren citer edit bearbeiten delete löschen flag upvote upvotes "
-    "downvote vote votes recommend empfehlen points point replies show hide view more read cancel "
-    "abuse this to gefällt mir daumen hoch runter thumbs posted submitted written published "
-    "updated veröffentlicht aktualisiert publié publicado erstellt created geschrieben commented "
-    "kommentiert kommentar comment by von vom par por door às alle om wrote writes said says "
-    "schrieb schreibt sagt sagte meint écrit dit escribió dijo dice scrive schreef zegt on at am "
-    "pm um uhr le à in ago vor il y a hace las seconds minutes hours days weeks months years "
-    "second minute hour day week month year sekunden minuten stunden tagen wochen monaten jahren "
-    "einem einer atrás ano anos há permanente"
-)
-_MONTH_NAMES = (  # English first, as parse_date reads them
-    "january jan januar jänner janvier janv enero gennaio januari janeiro|february feb februar "
-    "feber février fevrier févr febrero febbraio februari fevereiro|march mar märz maerz mrz "
-    "mär mars marzo maart março|april apr avril abril aprile|may mai mayo maggio mei maio|june "
-    "jun juni juin junio giugno junho|july jul juli juillet juil julio luglio julho|august aug "
-    "août aout agosto augustus|september sep sept septembre septiembre settembre setembro|"
-    "october oct oktober okt octobre octubre ottobre outubro|november nov novembre noviembre "
-    "novembro|december dec dezember dez décembre decembre déc diciembre dicembre dezembro"
-)
-_MONTHS = {name: names.split()[0] for names in _MONTH_NAMES.split("|") for name in names.split()}
-_DATE_WORDS = frozenset(_MONTHS) | word_set(  # dropped from a header line beside numbers
-    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat "
-    "sun montag dienstag mittwoch donnerstag freitag samstag sonntag mo di mi do fr sa so lundi "
-    "mardi mercredi jeudi vendredi samedi dimanche of de"
-)
-_TOKEN = re.compile(r"[^\s,;|·•@<>«»“”\"{}]+")
-_NUMBER = re.compile(r"[#+-]?\d[\d:./+tz-]*(?:st|nd|rd|th|h\d\d|h|am|pm|uhr)?")  # lower case
-_CLOCK = re.compile(  # "17:04", "5.04 pm", "11h13", "5pm"; not "12.08" of "12.08.2020"
-    r"(?i)(?<![\d./-])(\d{1,2})(?:[:.h](\d\d)(?::\d\d)?(?:\s*([ap])\.?m\b)?|\s*([ap])\.?m\b)"
-    r"(?![\d./-])"
-)
-_RELATIVE = re.compile(r"\b(?:an?|\d+)\s+\w+\s+ago\b|\bvor\s+(?:\d+|einer?m?)\s+\w+", re.I)
 
-
-def _date(text: str, day_first: bool) -> str | None:
-    """The date and time a line shows, the time also when written before the date."""
-    english = re.sub(r"\S*(?:://|www\.)\S*", " ", text)  # no URLs, English month names
-    english = re.sub(r"[^\W\d_]+", lambda m: _MONTHS.get(m[0].lower(), m[0]), english)
-    english = re.sub(r"\b(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\b", r"\1.\2.\3", english)
-    english = re.sub(r"(?<!\d)(\d{1,2})\.\s+(?=[^\W\d_])", r"\1 ", english)  # "12. Mai"
-    found = parse_date(re.sub(r"\s(?:um|à|a las|alle|om)\s(?=\d)", " at ", english), day_first)
-    if found and "T" not in found and (clock := _CLOCK.search(text)):
-        hours = f"{clock[1]}:{clock[2] or '00'} {clock[3] or clock[4] or ''}m".removesuffix(" m")
-        found = parse_date(f"{found.replace('-', '/')} {hours}", day_first) or found
-    return found if found and plausible(found) else None
-
-
-@lru_cache(maxsize=4096)
-def _undated(text: str) -> tuple[str, int]:
-    """The first run of words of a header line that are no date, time, "Posted by", "wrote" or
-    button ("Sgt Ann Baker" of "Posted by Sgt Ann Baker at 17:04 | Reply"); how many there are."""
-    spans = [(m.start(), m.end(), m[0].lower().strip(" .:-/'’()[]")) for m in _TOKEN.finditer(text)]
-    dated = [  # numbers, dates, times, symbols; then month and day names next to them
-        not any(c.isalpha() for c in w) or (w[:1] in "#+-0123456789" and bool(_NUMBER.fullmatch(w)))
-        for *_, w in spans
-    ]
-    for _ in range(3 if _DATE_WORDS.intersection(w for *_, w in spans) else 0):
-        dated = [d or (w in _DATE_WORDS and any(dated[max(0, k - 1) : k + 2])) for k, (d, (*_, w))
-                 in enumerate(zip(dated, spans, strict=True))]  # fmt: skip
-    kept = [k for k, (*_, w) in enumerate(spans) if not dated[k] and w not in _NOISE]
-    end = next((k for k in kept if k + 1 not in kept), 0)  # the first run of them
-    name = text[spans[kept[0]][0] : spans[end][1]].strip(" .:-–—/'’[]") if kept else ""
-    return (name.strip("()") if name.count("(") != name.count(")") else name), len(kept)
-
-
-def _author(text: str) -> str:
-    """The name a header line shows, or ""."""
-    name = _undated(text)[0]
-    named = 0 < len(name) <= 60 and len(name.split()) <= 5 and re.search(r"[^\W\d_]", name)
-    bad = name[-1:] in "!?…;" or re.search(r"[€$£¥%]", name) or _junk(name)
-    return name if named and not bad else ""
-
-
-def _junk(line: str) -> bool:
-    """A button, vote count, "Leave a comment", a thread heading ("Comments (3)"), a date."""
-    return len(line) <= 80 and bool(_JUNK.fullmatch(line) or not _undated(line)[1])
-
-
-def _hinted(el: Any) -> bool:
-    names = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}".split()
-    return any(_HINT.fullmatch(name) for name in names)
-
-
-def _skipped(el: Any) -> bool:
-    """Never read: scripts, buttons, nav, forms with inputs, page headers and footers."""
-    if el.tag in _SKIP or "hidden" in el.attrib or el.get("role") in ("navigation", "banner"):
-        return True
-    if el.tag == "form":
-        return el.find(".//textarea") is not None or el.find(".//input") is not None
-    size = len(el.text_content()) if el.tag in ("header", "footer") else 0
-    return (size > 300 or (size > 0 and el.find(".//ul") is not None)) and size < 3000
-
-
-def _title(el: Any) -> bool:
-    """Whether an element is or holds the <h1>, or a linked heading of 5+ words (a teaser)."""
-    linked = next(el.iterancestors("a"), el).tag == "a"
-    for heading in el.iter(*_HEADINGS):
-        long = len(re.findall(r"[^\W\d_]{2,}", heading.text_content())) >= 5
-        if heading.tag == "h1" or (long and (linked or heading.find(".//a") is not None)):
-            return True
-    return False
-
-
-def _kind(el: Any) -> str:
-    return re.sub(r"\d+", "", (el.get("class") or "").strip().split(" ")[0])
+def _holder(box: Any, pieces: list[tuple[Any, bool]]) -> Any:
+    """The element whose children part `pieces` (the text nodes of a container's lines): the
+    container `box`, or the inline child (<font>, <span>) holding all of them, or likewise the
+    one in that."""
+    while True:
+        tops = set()
+        for el, tail in pieces:
+            if el is box or (tail and el.getparent() is box):
+                return box  # the box's own text, or a tail in it
+            tops.add(next(a for a in (el, *el.iterancestors()) if a.getparent() is box))
+        if len(tops) != 1 or (top := tops.pop()).tag in BLOCK_TAGS:
+            return box
+        box = top
 
 
 @dataclass(eq=False)
@@ -187,6 +93,7 @@ class _Record:
     links: int = 0  # characters of link text in `text`
     timed: bool = False  # its date line shows a time, or how long ago
     path: tuple[str, ...] = ()
+    holder: Any = None  # the element whose text and children `items` are
 
 
 class _Page:
@@ -210,7 +117,7 @@ class _Page:
             self._line = ([], [], [])
 
     def _walk(self, el: Any) -> None:
-        if not isinstance(el.tag, str) or _skipped(el):
+        if not isinstance(el.tag, str) or skipped(el):
             return
         block = el.tag in BLOCK_TAGS
         if block or el.tag == "br":
@@ -232,21 +139,21 @@ class _Page:
     def _date(self, line: _Line, day_first: bool) -> str | None:
         """The date a short line shows (a <time datetime> first), None for other lines."""
         dateish = re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d[./-]\s?\d{1,2}[./-]\s?\d\d", line.text)
-        if not (dateish or line.times) or len(line.text) > 160 or _undated(line.text)[1] > 6:
+        if not (dateish or line.times) or len(line.text) > 160 or undated(line.text)[1] > 6:
             return None  # no date, or a date in a sentence rather than a header line
         if next(line.block.iterancestors("blockquote"), line.block).tag == "blockquote":
             return None  # a quoted comment's
-        stamps = [_date(t.get("datetime"), day_first) for t in line.times]
-        found = [s for s in [*stamps, _date(line.text, day_first) if dateish else None] if s]
+        stamps = [shown_date(t.get("datetime"), day_first) for t in line.times]
+        found = [s for s in [*stamps, shown_date(line.text, day_first) if dateish else None] if s]
         return next((s for s in found if "T" in s), found[0] if found else None)
 
     def _content(self, i: int) -> bool:
         """Whether a line is content: no date line, button, or short label (a name, "#2")."""
         if i not in self.content:
             line, text = self.lines[i], self.lines[i].text
-            short = len(text) <= 40 and len(text.split()) <= 4 and text[-1:] not in ".!?…;)"
+            short = len(text) <= 40 and undated(text)[1] <= 4 and text[-1:] not in ".!?…;)"
             label = line.block.tag != "p" or line.block in self.dated or text.endswith(":")
-            self.content[i] = i not in self.dates and not (short and label) and not _junk(text)
+            self.content[i] = i not in self.dates and not (short and label) and not junk(text)
         return self.content[i]
 
     def comments(self) -> tuple[Comment, ...]:
@@ -268,7 +175,7 @@ class _Page:
         for path, group in groups.items():  # runs before a thread heading are the article's
             inside = [i for r in group for i in r.lines]
             cut = [
-                i for i in range(min(inside), max(inside)) if _THREAD.fullmatch(self.lines[i].text)
+                i for i in range(min(inside), max(inside)) if THREAD.fullmatch(self.lines[i].text)
             ]
             groups[path] = [r for r in group if r.lines[0] > max(cut, default=-1)]
         found = [r for group in groups.values() if group and self._thread(group) for r in group]
@@ -277,13 +184,15 @@ class _Page:
 
     def _segment(self, box: Any, anchors: list[int], own: list[int]) -> list[_Record]:
         """A container's runs, one per date line, read (see the module's docstring)."""
-        items = [(box, True), *((child, tail) for child in box for tail in (False, True))]
+        pieces = [p for j in own for p in self.lines[j].pieces or [(self.lines[j].times[0], False)]]
+        holder = _holder(box, pieces)  # <td><font>all of it</font></td>: the <font>'s items
+        items = [(holder, True), *((child, tail) for child in holder for tail in (False, True))]
         where = {el: k for k, (el, tail) in enumerate(items) if not tail}
 
         def item(el: Any, tail: bool) -> int:  # the item holding a text node
-            if el is box or (tail and el.getparent() is box):
-                return 0 if el is box else where[el] + 1
-            return where[next(a for a in (el, *el.iterancestors()) if a.getparent() is box)]
+            if el is holder or (tail and el.getparent() is holder):
+                return 0 if el is holder else where[el] + 1
+            return where[next(a for a in (el, *el.iterancestors()) if a.getparent() is holder)]
 
         at = {j: item(*(self.lines[j].pieces or [(self.lines[j].times[0], False)])[0]) for j in own}
         kinds: dict[Any, list[int]] = {}  # date lines by the kind of their item
@@ -292,19 +201,19 @@ class _Page:
             kinds.setdefault(None if tail else (el.tag, el.get("class")), []).append(j)
         dated = max(kinds.values(), key=lambda js: (len(js), js[-1]))
         content = [j for j in own if self._content(j)]
-        text = [at[j] for j in content if self.lines[j].block.tag not in _HEADINGS]
+        text = [at[j] for j in content if self.lines[j].block.tag not in HEADINGS]
         last = max((at[j] for j in content), default=-1)
         footer = min(text, default=len(items)) < at[dated[0]] and last <= at[dated[-1]]
         keep = [j for n, j in enumerate(dated) if not n or at[j] != at[dated[n - 1]]]
         hrs = [k for k, (el, tail) in enumerate(items) if not tail and el.tag == "hr"]
         starts, filled = [at[j] for j in keep], sorted({*at.values(), *hrs})
         heads = [filled[filled.index(k) - 1] for k in starts]  # the items before the date lines
-        names = [_author(" ".join(self.lines[i].text for i in own if at[i] == k)) for k in heads]
+        names = [author_of(" ".join(self.lines[i].text for i in own if at[i] == k)) for k in heads]
         alike = {(items[k][0].tag, items[k][1], items[k][0].get("class")) for k in heads}
         ahead = heads[0] < starts[0] and all(h > k for h, k in zip(heads[1:], starts, strict=False))
         starts = heads if not footer and all(names) and len(alike) == 1 and ahead else starts
-        titles = [i for i in own if at[i] < starts[0] and self.lines[i].block.tag in _HEADINGS]
-        first = 1 + max([at[i] for i in titles if not _author(self.lines[i].text)] or [-1])
+        titles = [i for i in own if at[i] < starts[0] and self.lines[i].block.tag in HEADINGS]
+        first = 1 + max([at[i] for i in titles if not author_of(self.lines[i].text)] or [-1])
         records = []
         for n, j in enumerate(keep):
             if footer:
@@ -314,42 +223,43 @@ class _Page:
                 hi = min([k for k in hrs if k > at[j]] + [hi])
             before = next((el for el, tail in items[lo - 1 : 0 : -1] if not tail), None)
             parts = [el for el, tail in [(before, False), *items[lo:hi]] if not tail]
-            if not any(_title(el) for el in parts if isinstance(getattr(el, "tag", 0), str)):
+            if not any(holds_title(el) for el in parts if isinstance(getattr(el, "tag", 0), str)):
                 lines = [i for i in own if lo <= at[i] < hi]
-                records.append(self._read(_Record(box, items[lo:hi], lines, j)))
+                records.append(self._read(_Record(box, items[lo:hi], lines, j, holder=holder)))
         return records
 
     def _read(self, record: _Record) -> _Record:
         """A run's author, date, text and link characters."""
         lines, a = record.lines, record.anchor
         record.posted, shown = self.dates[a], self.lines[a].text
-        record.timed = bool(_CLOCK.search(shown) or _RELATIVE.search(shown))
+        record.timed = timed(shown)
         head = [i for i in lines if i < a and not self._content(i)]
         after = [i for i in lines if i > a and not self._content(i)][:1]
         drop = {a, *head} if lines[-1] != a else {a}
         for i in [a, *reversed(head[-2:]), *after]:
-            if author := _author(self.lines[i].text):
+            if not junk(self.lines[i].text) and (author := author_of(self.lines[i].text)):
                 record.author = author
                 drop.add(i)
                 break
         chain = [self.lines[a].block, *self.lines[a].block.iterancestors()]
-        record.path = (_kind(record.box), *(el.tag for el in chain[: chain.index(record.box) + 1]))
+        up = chain[: chain.index(record.box) + 1]
+        record.path = (kind_of(record.box), *(el.tag for el in up))
         record.text, record.links = self._text(record, {self.lines[i].text for i in drop})
         return record
 
     def _text(self, record: _Record, drop: set[str]) -> tuple[str, int]:
         """A run's `TextBlocks` without header lines, buttons, nested replies; its link text."""
-        parts = [d for el, tail in record.items if not tail for d in el.iter() if _skipped(d)]
+        parts = [d for el, tail in record.items if not tail for d in el.iter() if skipped(d)]
         collector, links = TextBlocks(self.boxes | set(parts)), []
         for el, tail in record.items:
             if tail:
-                collector.text(el.text if el is record.box else el.tail)
+                collector.text(el.text if el is record.holder else el.tail)
             elif isinstance(el.tag, str):
                 collector.walk(el, tail=False)
                 links += [norm(a.text_content()) for a in el.iter("a") if a.get("href")]
         squashed, out = {line.replace(" ", "") for line in drop}, collector.result()
         kept = [[t for t in b.split("\n") if t.replace(" ", "") not in squashed] for b in out]
-        text = "\n\n".join(b for b in map("\n".join, kept) if b and not _junk(b))
+        text = "\n\n".join(b for b in map("\n".join, kept) if b and not junk(b))
         return text, sum(len(t) for t in links if t and t in text and not any(t in d for d in drop))
 
     def _thread(self, group: list[_Record]) -> bool:
@@ -359,10 +269,10 @@ class _Page:
         if not texts or sum(r.links for r in group) > texts / 2:
             return False  # links (teasers, widgets), not comments
         first = min((r.lines[0] for r in group if r.lines), default=0)
-        heading = any(_JUNK.fullmatch(ln.text) for ln in self.lines[max(0, first - 4) : first])
+        heading = any(thread_heading(ln.text) for ln in self.lines[max(0, first - 4) : first])
         words = (self.lines[i].text.split(" ")[0].lower() for r in group for i in r.lines)
         boxes = (el for r in group for el in [r.box, *list(r.box.iterancestors())[:4]])
-        hint = 2 if any(map(_hinted, boxes)) else int(heading or not _REPLY.isdisjoint(words))
+        hint = 2 if any(map(hinted, boxes)) else int(heading or not REPLY.isdisjoint(words))
         timed = sum(r.timed for r in group)
         if n == 1:
             return bool(authors and texts <= 5000 and (hint > 1 or (hint and timed)))
@@ -373,18 +283,18 @@ class _Page:
         if len(set(authors)) == 1:
             return bool(hint)
         parts = (el for r in group for el, tail in r.items if not tail and isinstance(el.tag, str))
-        return bool(hint or timed >= n / 2 or any(map(_hinted, parts)))
+        return bool(hint or timed >= n / 2 or any(map(hinted, parts)))
 
     def _dateless(self, found: list[_Record], boxes: set[Any]) -> Iterator[_Record]:
         """Siblings alike (tag, first class) of one-comment containers, without a date."""
         count = Counter(r.box for r in found)
-        alike = {(r.box.getparent(), r.box.tag, _kind(r.box)) for r in found if count[r.box] == 1}
+        alike = {(r.box.getparent(), r.box.tag, kind_of(r.box)) for r in found if count[r.box] == 1}
         for parent in {parent for parent, _, _ in alike if parent is not None}:
             for sib in parent:
                 lines = list(range(*self.span.get(sib, (0, 0))))
-                if (parent, sib.tag, _kind(sib)) not in alike or not lines or sib in boxes:
+                if (parent, sib.tag, kind_of(sib)) not in alike or not lines or sib in boxes:
                     continue
-                name = _author(self.lines[lines[0]].text)
+                name = author_of(self.lines[lines[0]].text)
                 if name and any(map(self._content, lines[1:])) and boxes.isdisjoint(sib.iter()):
                     record = _Record(sib, [(sib, False)], lines, -1, name)
                     record.text = self._text(record, {self.lines[lines[0]].text})[0]

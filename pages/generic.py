@@ -37,7 +37,7 @@ from archive.records import Article, NotAnArticle, Reason
 from pages.bylines import byline_name, clean_author, clean_title, squash
 from pages.dates import parse_date, plausible
 from pages.headline import Dateline, dateline, visible_headline
-from pages.kinds import Hint
+from pages.kinds import Hint, chrome_of
 from pages.links import Discovery
 from pages.metadata import PageMeta, ParsedPage
 from pages.notices import notices
@@ -153,6 +153,7 @@ def generic_article(
     found = found or Discovery()
     hint = hint or Hint()
     marks = notices(page.root, page.base)
+    chrome_of(page.root)  # the page's chrome as a reader sees it, before anything is pruned
     # the related box, More News, comment, pagination and tool links, notices
     pruned = prune(page.root, [*found.boxes, *found.other_boxes, *found.chrome, *marks.elements])
     visible, headline_element = visible_headline(page, hint.anchor)

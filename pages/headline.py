@@ -126,12 +126,17 @@ def _block_author(el: Any, site_names: list[str]) -> str:
             break
         if author := byline_author(text, site_names):
             return author
-    for near in (el.getprevious(), el.getnext()):
-        if near is not None and isinstance(near.tag, str):
+    for near in (_sibling(el.itersiblings(preceding=True)), _sibling(el.itersiblings())):
+        if near is not None:
             text = node_text(near)
             if text and len(text.split()) <= 8 and (author := byline_author(text, site_names)):
                 return author
     return ""
+
+
+def _sibling(siblings: Any) -> Any:
+    """The first of an element's siblings that is not a <br> or a comment (None for none)."""
+    return next((s for s in siblings if isinstance(s.tag, str) and s.tag != "br"), None)
 
 
 def _prominent(el: Any) -> bool:

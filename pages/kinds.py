@@ -29,7 +29,7 @@ from archive.records import PageKind, Section
 from pages.links import Discovery
 from pages.metadata import ParsedPage
 from pages.pagetext import node_text
-from pages.shapes import listing_entries, shape
+from pages.shapes import family, listing_entries
 from pages.urls import page_kind, resolve, same_site
 
 __all__ = ["Hint", "classify", "content_links", "entries_of"]
@@ -65,6 +65,7 @@ def chrome_of(root: Any) -> frozenset[Any]:
     """The elements of a page's navigation, page header, footer and forms (and their
     descendants), found once per page."""
     chrome: set[Any] = set()
+    page_chars = len(root.text_content())
     for node in root.iter(etree.Element):
         if node in chrome:
             continue
@@ -75,10 +76,16 @@ def chrome_of(root: Any) -> frozenset[Any]:
             or tag == "header"
             and not any(a.tag in ("article", "main") for a in node.iterancestors())
             or tag == "form"
-            and len(node.text_content().split()) < _FORM_WORDS
+            and _small_form(node.text_content(), page_chars)
         ):
             chrome.update(node.iter())
     return frozenset(chrome)
+
+
+def _small_form(text: str, page_chars: int) -> bool:
+    """Whether a form is chrome: under _FORM_WORDS words and not around most of the page (an
+    ASP.NET page is one <form>, however short its article)."""
+    return len(text.split()) < _FORM_WORDS and len(text) < 0.8 * page_chars
 
 
 def content_links(page: ParsedPage, found: Discovery) -> Iterator[tuple[str, str, int]]:
@@ -207,5 +214,5 @@ def classify(page: ParsedPage, found: Discovery, hint: Hint) -> PageKind:
 
 def _own_shape(url: str, entries: set[str]) -> bool:
     """Whether most entries have the URL shape of the page itself."""
-    own = shape(url)
-    return sum(shape(entry) == own for entry in entries) * 2 >= len(entries)
+    own = family(url)
+    return sum(family(entry) == own for entry in entries) * 2 >= len(entries)

@@ -26,7 +26,7 @@ import courlan
 from archive.records import PageKind
 from pages.pagetext import word_set
 
-__all__ = ["ShapeModel", "listing_entries", "shape", "worth_following"]
+__all__ = ["ShapeModel", "family", "listing_entries", "shape", "worth_following"]
 
 _NUMBER = re.compile(r"\d+")
 _SLUG = re.compile(r"[\w%]+(?:[-_+][\w%]+){2,}")  # three words or more: police-pay-deal
@@ -72,6 +72,19 @@ def shape(url: str) -> str:
         host += f":{parts.port}"
     query = "?" + "&".join(names) if names else ""
     return f"{host}/{path}{'/' if parts.path.endswith('/') and path else ''}{query}"
+
+
+def family(url: str) -> str:
+    """The shape of a URL with its section names as wildcards: every plain word segment before
+    the segment that names the page (a number, a slug) is ``<w>``, so that
+    ``/news/crime/<n>/<slug>`` and ``/news/roads-policing/<n>/<slug>`` are one family, the
+    articles of two sections of the site."""
+    host_path, sep, query = shape(url).partition("?")
+    host, _, path = host_path.partition("/")
+    segments = path.split("/")
+    last = max((i for i, s in enumerate(segments) if "<" in s), default=-1)
+    loose = [s if "<" in s or i >= last else "<w>" for i, s in enumerate(segments)]
+    return f"{host}/{'/'.join(loose)}{sep}{query}"
 
 
 # Query parameters that filter a listing (a category, tag or author page, a search): such pages
@@ -126,12 +139,13 @@ def listing_entries(
 ) -> set[str]:
     """The URLs among a listing page's content links, (url, anchor text) pairs, that are its
     entries: those of a shape known to be an article's, and those of the most common shape
-    when at least `least` links share it with headline-like texts (two words or more, mostly)."""
+    family (`family`: sections alike) when at least `least` links share it with headline-like
+    texts (two words or more, mostly)."""
     links = [(url, anchor) for url, anchor in urls if worth_following(url)]
     entries = {url for url, _ in links if shape(url) in article_shapes}
     by_shape: dict[str, list[tuple[str, str]]] = {}
     for url, anchor in links:
-        by_shape.setdefault(shape(url), []).append((url, anchor))
+        by_shape.setdefault(family(url), []).append((url, anchor))
     ranked = sorted(by_shape.values(), key=lambda group: -len({u for u, _ in group}))
     if ranked:
         group = ranked[0]

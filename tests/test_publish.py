@@ -101,28 +101,30 @@ def test_words_that_are_there_are_found(fts_db, words):
         ("@PoliceFed on Twitter", "@PoliceFed on Twitter"),
         ("", ""),
         (None, None),
+        # obfuscations masked all along
+        ("name (at) host (dot) co (dot) uk", EMAIL_MASK),
+        ("name [ at ] host [ dot ] org", EMAIL_MASK),
+        ("name[at]host.com", EMAIL_MASK),
+        ("o'brien-smith+news@force.police.uk", EMAIL_MASK),
     ],
 )
 def test_mask_emails(text, masked):
     assert mask_emails(text) == masked
 
 
+# Addresses that escaped masking before.
 OBFUSCATED = [
     "name at host dot com",
     "name AT host DOT com",
     "john.smith at met dot police dot uk",
-    "name (at) host (dot) co (dot) uk",
-    "name [ at ] host [ dot ] org",
     "name {at} host {dot} com",
     "name <at> host <dot> net",
-    "name[at]host.com",
     "name @ host.com",
     "name@ host . com",
     "name@host dot co dot uk",
     "name＠host.com",  # full-width at sign (U+FF20)
     "name ＠ host．org",  # and full-width full stop (U+FF0E)
     "name﹫host.co.uk",  # small at sign (U+FE6B)
-    "o'brien-smith+news@force.police.uk",
 ]
 
 
@@ -132,6 +134,7 @@ def test_mask_obfuscated_emails(address):
     assert mask_emails(f"({address})") == f"({EMAIL_MASK})"
 
 
+# A guard rather than a test of the change: ordinary sentences were never masked, and must not be.
 @pytest.mark.parametrize(
     "prose",
     [
@@ -195,7 +198,7 @@ def test_snapshot_masks_obfuscated_addresses(tmp_path):
     from tests.published_archive import CAMERAS
 
     path = build_archive(tmp_path / "police.db")
-    texts = [f"Mail {address} please." for address in OBFUSCATED[:5] + OBFUSCATED[-4:]]
+    texts = [f"Mail {address} please." for address in OBFUSCATED[:5] + OBFUSCATED[-3:]]
     texts.append("We met at the station dot com.")
     with Archive.open(path) as archive:
         crawl = archive.start_crawl(seeds=[], settings={})

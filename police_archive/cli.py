@@ -134,7 +134,14 @@ def crawl(
 
 
 def _server_options(command):
-    """--host, --port and --metadata, for the commands that start Datasette."""
+    """--host, --port, --metadata and --allow-sql, for the commands that start Datasette."""
+    command = click.option(
+        "--allow-sql/--no-allow-sql",
+        default=None,
+        help="Let readers run their own read-only SQL (?sql=, _where=). Default: allowed on "
+        "a local server (127.0.0.1, localhost, ::1), refused on a public one (any other --host, "
+        "--immutable, publish --serve).",
+    )(command)
     command = click.option(
         "--metadata",
         "metadata_file",
@@ -152,24 +159,41 @@ def _server_options(command):
     return command
 
 
-def _serve(db: str, host: str, port: int, metadata_file: str | None, *, immutable: bool) -> None:
+def _serve(
+    db: str,
+    host: str,
+    port: int,
+    metadata_file: str | None,
+    *,
+    immutable: bool,
+    allow_sql: bool | None,
+) -> None:
     from publish import app as publish
     from publish import copies
 
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}: run `police-archive crawl` first")
+    public = immutable or not publish.is_loopback(host)
     try:
         copies.open_readonly(db).close()
         overrides = publish.load_metadata_file(metadata_file) if metadata_file else None
+        ds = publish.make_datasette(
+            db,
+            immutable=immutable,
+            public=public,
+            allow_sql=allow_sql,
+            metadata_overrides=overrides,
+        )
     except (ArchiveError, OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    ds = publish.make_datasette(db, immutable=immutable, metadata_overrides=overrides)
-    if not immutable and host not in ("127.0.0.1", "localhost", "::1"):
+    if not immutable and public:
         click.echo(
             f"Serving the live archive on {host}: comments keep commenters' e-mail addresses. "
             "`police-archive publish` makes a copy for publishing.",
             err=True,
         )
+    sql = "allowed, within limits" if ds.setting("default_allow_sql") else "refused (--allow-sql)"
+    click.echo(f"{'Public' if public else 'Local'} server: arbitrary SQL {sql}", err=True)
     click.echo(f"Datasette on http://{host}:{port}/{publish.DATABASE} (Ctrl-C to stop)", err=True)
     publish.serve(ds, host=host, port=port)
 
@@ -183,13 +207,22 @@ def _serve(db: str, host: str, port: int, metadata_file: str | None, *, immutabl
     help="DB is a published snapshot (`police-archive publish`): served as never changing, "
     "and downloadable.",
 )
-def serve(db: str, host: str, port: int, metadata_file: str | None, immutable: bool) -> None:
+def serve(
+    db: str,
+    host: str,
+    port: int,
+    metadata_file: str | None,
+    allow_sql: bool | None,
+    immutable: bool,
+) -> None:
     """Browse, search and query the archive DB in Datasette.
 
-    Read-only, with SQL time and row limits; robots.txt asks crawlers to stay away. The live
-    archive may be served while a crawl writes to it. Pages, JSON and CSV are at /archive/...
+    Read-only, with SQL time, length and row limits; robots.txt asks crawlers to stay away. The
+    live archive may be served while a crawl writes to it. Pages, JSON and CSV are at
+    /archive/... A public server (--host other than loopback, or --immutable) refuses
+    arbitrary SQL unless --allow-sql.
     """
-    _serve(db, host, port, metadata_file, immutable=immutable)
+    _serve(db, host, port, metadata_file, immutable=immutable, allow_sql=allow_sql)
 
 
 @cli.command()
@@ -214,13 +247,14 @@ def publish(
     host: str,
     port: int,
     metadata_file: str | None,
+    allow_sql: bool | None,
 ) -> None:
     """Write SNAPSHOT, a copy of the archive DB to publish.
 
     A consistent copy even while a crawl writes (VACUUM INTO), with commenters' e-mail
     addresses masked, full-text indexes optimised and no -wal file. Serve it with
     `police-archive serve SNAPSHOT --immutable` (or --serve here): the file is then also
-    downloadable at /archive.db.
+    downloadable at /archive.db, and arbitrary SQL is refused unless --allow-sql.
     """
     from publish import copies
 
@@ -234,7 +268,7 @@ def publish(
         f"e-mail addresses {masked}, {report.size / 1e6:.1f} MB in {report.seconds:.1f} s"
     )
     if then_serve:
-        _serve(snapshot, host, port, metadata_file, immutable=True)
+        _serve(snapshot, host, port, metadata_file, immutable=True, allow_sql=allow_sql)
 
 
 @cli.command()

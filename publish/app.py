@@ -19,12 +19,19 @@ while it writes) is read-only, with SQL time limits, row limits and robots.txt r
 comment text is as archived, since it is your own copy (served on 127.0.0.1 by default). The copies
 made for publishing (a snapshot served immutable, exports) are `publish.copies`.
 
+Every server has the limits of `publish.limits` on its connections to the archive and reveals
+no file-system path. A *public* server (``make_datasette(public=True)``: `police-archive serve`
+on an address other than loopback, ``--immutable``, or ``publish --serve``) refuses arbitrary SQL
+unless `allow_sql`; the plugin (`publish.plugin`) enforces both, from its configuration
+(`PLUGIN`).
+
 No Scrapy and no crawler import here: publishing works on an archive file alone.
 """
 
 from __future__ import annotations
 
 import copy
+import ipaddress
 import json
 import re
 from dataclasses import dataclass
@@ -33,6 +40,7 @@ from typing import Any
 
 from archive.schema import SCHEMA_VERSION
 from archive.schemadoc import datasette_metadata as schema_metadata
+from publish import limits
 from publish.search import SNIPPET_END, SNIPPET_START
 
 # The name Datasette serves the archive under, whatever the file is called: URLs stay the same
@@ -40,6 +48,10 @@ from publish.search import SNIPPET_END, SNIPPET_START
 DATABASE = "archive"
 
 PROJECT_URL = "https://github.com/police-news-archive/police-news-archive"
+
+# The archive's own Datasette plugin (publish.plugin), as Datasette names it, and the key of its
+# configuration.
+PLUGIN = "police-news-archive"
 
 # ---------------------------------------------------------------------------------------------
 # Descriptive metadata (Datasette 1.0: metadata.yaml)
@@ -111,7 +123,8 @@ SETTINGS: dict[str, Any] = {
     "max_csv_mb": 100,
     # Long text (an article's body) is cut to this many characters in table cells.
     "truncate_cells_html": 240,
-    # Researchers may run their own read-only SQL, within the time limit.
+    # Researchers may run their own read-only SQL, within the time and length limits, on the
+    # local working copy; a public server only when told to (`server_options()`).
     "default_allow_sql": True,
 }
 
@@ -120,6 +133,9 @@ SETTINGS: dict[str, Any] = {
 # and crawlers are kept off its unbounded facet, search and SQL pages.
 PLUGINS: dict[str, Any] = {
     "datasette-block-robots": {"disallow": ["/"]},
+    # What one query may cost (publish.limits): SQLite's limits on every connection to the
+    # archive and the text one query may return.
+    PLUGIN: {"limits": limits.limits_config()},
 }
 
 # Facets on the articles table, all facet types of publish.plugin: `indexed` is
@@ -348,11 +364,38 @@ order by crawl_id desc, fetches desc""",
 CANNED_QUERIES_BY_NAME = {q.name: q for q in CANNED_QUERIES}
 
 
-def configuration(*, plugins: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Settings, plugin configuration, per-table options and canned queries."""
+def is_loopback(host: str) -> bool:
+    """Whether a server listening on `host` is reachable from this machine only: 127.0.0.0/8,
+    ::1 or localhost. Any other address or name (0.0.0.0, a LAN address) makes a public one."""
+    host = host.strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def server_options(*, public: bool = False, allow_sql: bool | None = None) -> dict[str, bool]:
+    """What the plugin is told about the server: whether it is `public`, and whether arbitrary
+    SQL is allowed (`allow_sql`; by default on a local server only)."""
+    return {"public": public, "allow_sql": (not public) if allow_sql is None else allow_sql}
+
+
+def configuration(
+    *,
+    plugins: dict[str, Any] | None = None,
+    public: bool = False,
+    allow_sql: bool | None = None,
+) -> dict[str, Any]:
+    """Settings, plugin configuration, per-table options and canned queries, for a local server
+    or a `public` one (arbitrary SQL off unless `allow_sql`)."""
+    options = server_options(public=public, allow_sql=allow_sql)
+    plugins = copy.deepcopy(PLUGINS if plugins is None else plugins)
+    plugins[PLUGIN] = {**plugins.get(PLUGIN, {}), **options}
     return {
-        "settings": dict(SETTINGS),
-        "plugins": copy.deepcopy(PLUGINS if plugins is None else plugins),
+        "settings": {**SETTINGS, "default_allow_sql": options["allow_sql"]},
+        "plugins": plugins,
         "databases": {
             DATABASE: {
                 "tables": copy.deepcopy(TABLE_CONFIG),
@@ -376,13 +419,28 @@ def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def datasette_metadata(*, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def datasette_metadata(
+    *,
+    overrides: dict[str, Any] | None = None,
+    public: bool = False,
+    allow_sql: bool | None = None,
+) -> dict[str, Any]:
     """The Datasette 0.65 ``metadata`` document: both blocks merged (settings excluded: they
-    are passed to Datasette separately), then `overrides` (a deployer's own title, licence...)."""
-    config = configuration()
+    are passed to Datasette separately), then `overrides` (a deployer's own title, licence...).
+    Whether the server is public and allows SQL is not the metadata's to override; limits it
+    sets must be SQLite's (ValueError)."""
+    config = configuration(public=public, allow_sql=allow_sql)
     config.pop("settings")
     merged = deep_merge(descriptive_metadata(), config)
-    return deep_merge(merged, overrides or {})
+    merged = deep_merge(merged, overrides or {})
+    plugins = merged["plugins"] if isinstance(merged.get("plugins"), dict) else {}
+    own = plugins[PLUGIN] if isinstance(plugins.get(PLUGIN), dict) else {}
+    merged["plugins"] = {
+        **plugins,
+        PLUGIN: {**own, **server_options(public=public, allow_sql=allow_sql)},
+    }
+    limits.limits_config(own.get("limits"))  # ValueError for a limit SQLite does not have
+    return merged
 
 
 def load_metadata_file(path: str | Path) -> dict[str, Any]:
@@ -407,19 +465,28 @@ def make_datasette(
     path: str | Path,
     *,
     immutable: bool = False,
+    public: bool | None = None,
+    allow_sql: bool | None = None,
     metadata_overrides: dict[str, Any] | None = None,
     settings: dict[str, Any] | None = None,
 ):
     """The Datasette instance `police-archive serve` runs: the archive at `path` served as
-    DATABASE, read-only (immutable when `immutable`: a published snapshot, downloadable)."""
+    DATABASE, read-only (immutable when `immutable`: a published snapshot, downloadable).
+
+    A `public` server (by default: an immutable one) refuses arbitrary SQL unless `allow_sql`;
+    a local one allows it unless `allow_sql` is False."""
     from datasette.app import Datasette
     from datasette.database import Database
 
+    public = immutable if public is None else public
+    options = server_options(public=public, allow_sql=allow_sql)
     path = str(Path(path).resolve())
     ds = Datasette(
         [],
-        metadata=datasette_metadata(overrides=metadata_overrides),
-        settings={**SETTINGS, **(settings or {})},
+        metadata=datasette_metadata(
+            overrides=metadata_overrides, public=public, allow_sql=allow_sql
+        ),
+        settings={**SETTINGS, **(settings or {}), "default_allow_sql": options["allow_sql"]},
         template_dir=str(Path(__file__).parent / "templates"),
     )
     ds.remove_database("_memory")  # Datasette adds it when given no files
@@ -428,11 +495,20 @@ def make_datasette(
 
 
 def serve(ds, *, host: str, port: int, log_level: str = "info") -> None:
-    """Run `ds` with uvicorn until interrupted (what `datasette serve` does)."""
+    """Run `ds` with uvicorn until interrupted (what `datasette serve` does), with SQLite's memory
+    in this process capped (`publish.limits.limit_heap`) and plain tracebacks.
+
+    Datasette prints every error it handles, 403s and 404s included, as a Rich traceback with
+    the local variables, on the event loop: about 3 s for a query that ran out of memory, during
+    which no other request is answered, and the requests' values in the log. Without Rich it
+    prints the traceback of a real error (a 500) only, plainly."""
     import asyncio
 
+    import datasette.handle_exception
     import uvicorn
 
+    limits.limit_heap()
+    datasette.handle_exception.rich = None
     asyncio.run(ds.invoke_startup())
     uvicorn.run(ds.app(), host=host, port=port, log_level=log_level, lifespan="on", workers=1)
 
@@ -442,6 +518,7 @@ __all__ = [
     "CANNED_QUERIES",
     "CANNED_QUERIES_BY_NAME",
     "DATABASE",
+    "PLUGIN",
     "SETTINGS",
     "TABLE_CONFIG",
     "CannedQuery",
@@ -449,7 +526,9 @@ __all__ = [
     "datasette_metadata",
     "deep_merge",
     "descriptive_metadata",
+    "is_loopback",
     "load_metadata_file",
     "make_datasette",
     "serve",
+    "server_options",
 ]

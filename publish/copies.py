@@ -2,8 +2,9 @@
 
 * `open_readonly()`: a read-only connection to an archive, refused unless the file is one (also
   what `police-archive serve` checks before serving);
-* `mask_emails()`: commenters' e-mail addresses (also ``name [at] host [dot] uk``) replaced by
-  EMAIL_MASK, in every copy unless asked otherwise;
+* `mask_emails()`: commenters' e-mail addresses (also obfuscated: ``name [at] host [dot] uk``,
+  ``name at host dot com``, a full-width ``＠``) replaced by EMAIL_MASK, in every copy unless
+  asked otherwise;
 * `snapshot()`: a consistent copy (``VACUUM INTO``) for publishing, with commenters' e-mail
   addresses masked, the full-text indexes optimised, ready to be served immutable so that the
   database file can be downloaded (`police-archive publish`);
@@ -38,17 +39,53 @@ from archive.tables import TABLES, TABLES_BY_NAME
 # E-mail addresses
 
 EMAIL_MASK = "[e-mail address removed]"
-_AT = r"(?:@|\s*[\[(]\s*at\s*[\])]\s*)"
-_DOT = r"(?:\.|\s*[\[(]\s*dot\s*[\])]\s*)"
+
+# What separates the name from the host, and the host's labels, in an address as commenters
+# write it. An address is a name, an "at", labels joined by "dots", and a top-level domain of
+# letters; three spellings:
+#
+# * a real or look-alike @ (full-width U+FF20, small U+FE6B), spaces allowed around it, with
+#   dots that are real (full-width or ideographic too), spaced (``host . com``) or spelt out
+#   (``[dot]``, ``(dot)``, `` dot ``): ``john.doe@example.com``, ``jane ＠ example．org``;
+# * ``at`` in brackets (``[at]``, ``(at)``, ``{at}``, ``<at>``), with any of those dots:
+#   ``jane [at] example [dot] org``, ``jane(at)example.co.uk``;
+# * ``at`` and ``dot`` as bare words (``name at host dot com``, ``name AT host DOT co DOT
+#   uk``): only with every dot spelt out and a top-level domain people use (`_BARE_TLDS`), and
+#   never with a host that is an ordinary word of a sentence (`_NOT_HOSTS`), so that prose
+#   stays: "we met at home", "meet at the station dot com", "visit us at example.com" (a web
+#   address, not an e-mail address), "the boom at the dot com".
+# The name starts where a word starts (never inside one: a long word would take quadratic time)
+# and is taken whole (possessive: no backtracking into it).
+_NAME = r"(?<![\w%+'.-])[\w%+'-]++(?:\.[\w%+'-]++)*+"
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_REAL_AT = r"\s*[@\uff20\ufe6b]\s*"
+_BRACKETED_AT = r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>)\s*"
+_BARE_AT = r"\s+at\s+"
+_REAL_DOT = r"[.\uff0e\u3002\uff61]"
+_SPELT_DOT = r"(?:\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>)\s*|\s+dot\s+)"
+_ANY_DOT = rf"(?:{_REAL_DOT}|\s+\.\s+|{_SPELT_DOT})"
+_BARE_TLDS = (
+    "com|org|net|edu|gov|info|biz|io|co|uk|ie|eu|us|ca|au|nz|de|fr|nl|es|police|nhs|mod|sch|ac"
+)
+# Words of a sentence that are never the first label of a host written with bare "at ... dot".
+_NOT_HOSTS = (
+    "the|a|an|this|that|these|those|my|your|his|her|its|our|their|some|any|no|one|home|work|"
+    "him|them|us|me|you|it|least|last|first|once|all|about|around|night|noon"
+)
 EMAIL_RE = re.compile(
-    rf"[\w.%+'-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[A-Za-z]{{2,}}\b",
+    rf"{_NAME}(?:"
+    rf"(?:{_REAL_AT}|{_BRACKETED_AT}){_LABEL}(?:{_ANY_DOT}{_LABEL})*{_ANY_DOT}[^\W\d_]{{2,}}"
+    rf"|{_BARE_AT}(?!(?:{_NOT_HOSTS})\b){_LABEL}(?:{_SPELT_DOT}{_LABEL})*"
+    rf"{_SPELT_DOT}(?:{_BARE_TLDS})"
+    r")\b",
     re.IGNORECASE,
 )
 
 
 def mask_emails(text: str | None) -> str | None:
-    """`text` with every e-mail address (also ``name [at] host [dot] uk``) replaced by
-    EMAIL_MASK."""
+    """`text` with every e-mail address replaced by EMAIL_MASK: ``john.doe@example.com``, also
+    obfuscated (``name [at] host [dot] uk``, ``name at host dot com``, full-width ``＠``); see
+    EMAIL_RE."""
     if not text:
         return text
     return EMAIL_RE.sub(EMAIL_MASK, text)

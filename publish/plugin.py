@@ -19,16 +19,32 @@ the same Datasette are left alone.
 * Pages: the article page (template ``row-archive-articles.html``) reads as an article, with
   paragraphs, the link to the original, its related articles in and out and its comments; the
   articles table shows the columns a reader wants first (`ARTICLE_TABLE_COLUMNS`).
+* Limits: every connection to the archive gets `publish.limits` (SQLite's length and other
+  limits, a guarded printf, a cap on the rows one query returns); an oversized result is an
+  HTTP 400 error on every page, not only on the SQL page.
+
+On a Datasette made by `publish.app.make_datasette` (the plugin's configuration, `PLUGIN`, is
+present) also:
+
+* Arbitrary SQL (``execute-sql``: ``?sql=``, ``_where=``) refused when the configuration says
+  ``allow_sql: false`` (a public server), whatever a metadata ``allow_sql`` block says; canned
+  queries, tables, search, facets and exports are not arbitrary SQL.
+* No file-system path in any page: ``/-/databases`` lists the databases without their file's
+  path, ``/-/threads`` the threads without the asyncio tasks (whose descriptions name source
+  files) or thread idents (memory addresses).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+import sqlite3
+import threading
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import markupsafe
-from datasette import hookimpl
+from datasette import Response, hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet, Facet
 from datasette.utils import (
@@ -40,7 +56,8 @@ from datasette.utils import (
 )
 
 from archive.tables import TABLES_BY_NAME
-from publish.app import ARTICLE_TABLE_COLUMNS, CANNED_QUERIES_BY_NAME, DATABASE
+from publish import limits
+from publish.app import ARTICLE_TABLE_COLUMNS, CANNED_QUERIES_BY_NAME, DATABASE, PLUGIN
 from publish.search import SNIPPET_END, SNIPPET_START, fts_query
 
 ARTICLE_TEMPLATE = f"row-{DATABASE}-articles.html"
@@ -53,9 +70,108 @@ def _escape_fts(value: Any) -> str:
 
 
 @hookimpl(trylast=True)  # after Datasette's own escape_fts, so that this one wins
-def prepare_connection(conn, database):
+def prepare_connection(conn, database, datasette):
+    # Datasette 0.65 calls this for every connection it opens to a database: each SQL thread's
+    # read connection and the write connection (tests/test_publish_limits.py checks it).
     if database == DATABASE:
         conn.create_function("escape_fts", 1, _escape_fts, deterministic=True)
+        limits.apply(conn, (datasette.plugin_config(PLUGIN) or {}).get("limits"))
+
+
+# ---------------------------------------------------------------------------------------------
+# What a server built by publish.app reveals and allows
+
+
+def _config(datasette) -> dict[str, Any] | None:
+    """The plugin's configuration: present on a Datasette made by `publish.app.make_datasette`."""
+    return datasette.plugin_config(PLUGIN)
+
+
+@hookimpl(trylast=True)  # the last word: a metadata allow_sql block does not re-open SQL
+def permission_allowed(datasette, actor, action, resource):
+    config = _config(datasette)
+    if action == "execute-sql" and config is not None and config.get("allow_sql") is False:
+        return False
+    return None
+
+
+def databases_without_paths(datasette) -> list[dict[str, Any]]:
+    """/-/databases without the `path` of each file."""
+    return [
+        {
+            "name": name,
+            "route": db.route,
+            "size": db.size,
+            "is_mutable": db.is_mutable,
+            "is_memory": db.is_memory,
+            "hash": db.hash,
+        }
+        for name, db in datasette.databases.items()
+        if name != "_internal"
+    ]
+
+
+def threads_without_tasks() -> dict[str, Any]:
+    """/-/threads: the threads by name, and how many asyncio tasks (whose descriptions name
+    source files), without thread idents (memory addresses)."""
+    threads = threading.enumerate()
+    try:
+        tasks = len(asyncio.all_tasks())
+    except RuntimeError:  # no running loop
+        tasks = 0
+    return {
+        "num_threads": len(threads),
+        "threads": [{"name": t.name, "daemon": t.daemon} for t in threads],
+        "num_tasks": tasks,
+    }
+
+
+@hookimpl
+def register_routes(datasette):
+    # Plugin routes come before Datasette's own: these replace two of its /-/ pages.
+    if _config(datasette) is None:
+        return []
+    from datasette.views.special import JsonDataView
+
+    return [
+        (
+            r"^/-/databases(\.(?P<format>json))?$",
+            JsonDataView.as_view(
+                datasette, "databases.json", lambda: databases_without_paths(datasette)
+            ),
+        ),
+        (
+            r"^/-/threads(\.(?P<format>json))?$",
+            JsonDataView.as_view(datasette, "threads.json", threads_without_tasks),
+        ),
+    ]
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """An oversized value or result ("string or blob too big", "query result too big") or
+    SQLite out of its memory cap: HTTP 400 with the message, on every page (Datasette's own
+    handler makes it a 500 outside the SQL page)."""
+    if _config(datasette) is None:
+        return None
+    if isinstance(exception, sqlite3.DataError):
+        message = str(exception)
+    elif isinstance(exception, MemoryError):
+        message = (
+            "out of memory: the query needs more memory than the server gives SQLite; "
+            "ask for fewer or shorter rows"
+        )
+    else:
+        return None
+    info = {"ok": False, "error": message, "status": 400, "title": "Result too big"}
+
+    async def inner():
+        if request.path.split("?")[0].endswith(".json"):
+            return Response.json(info, status=400)
+        html = await datasette.render_template(["400.html", "error.html"], info, request=request)
+        return Response.html(html, status=400)
+
+    return inner
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,13 +3,16 @@
 Five articles linked to one another (In Other News, More News, one link to a page that is not
 archived), comments with e-mail addresses, a listing, a finished crawl with failed fetches and a
 retry queue entry: something on every page, facet and canned query the archive publishes.
+`Client` asks a Datasette for its pages without a server.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from archive.records import Article, Comment, CommentThread, Link, Listing
 from archive.store import Archive
@@ -170,3 +173,27 @@ class LiveWriter:
     def __exit__(self, *exc_info) -> None:
         self._stop.set()
         self._thread.join()
+
+
+class Client:
+    """Datasette's client on one event loop, for plain (synchronous) tests."""
+
+    def __init__(self, ds):
+        self.ds = ds
+        self.loop = asyncio.new_event_loop()
+
+    def get(self, path: str, status: int | None = 200):
+        response = self.loop.run_until_complete(self.ds.client.get(path))
+        if status is not None:
+            assert response.status_code == status, (path, response.text[:2000])
+        return response
+
+    def json(self, path: str, **params) -> dict:
+        """The JSON of the page at `path` (rows as objects), with `params` in the query string."""
+        if not path.endswith(".json"):
+            path += ".json"
+        return self.get(f"{path}?{urlencode({'_shape': 'objects', **params})}").json()
+
+    def close(self):
+        self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+        self.loop.close()

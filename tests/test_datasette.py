@@ -7,7 +7,6 @@ on the small archive of tests/published_archive.py.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import sqlite3
@@ -36,33 +35,10 @@ from tests.published_archive import (
     NOT_ARCHIVED,
     PAY,
     STOP,
+    Client,
     LiveWriter,
     build_archive,
 )
-
-
-class Client:
-    """Datasette's client on one event loop, for plain (synchronous) tests."""
-
-    def __init__(self, ds):
-        self.ds = ds
-        self.loop = asyncio.new_event_loop()
-
-    def get(self, path: str, status: int | None = 200):
-        response = self.loop.run_until_complete(self.ds.client.get(path))
-        if status is not None:
-            assert response.status_code == status, (path, response.text[:2000])
-        return response
-
-    def json(self, path: str, **params) -> dict:
-        """The JSON of the page at `path` (rows as objects), with `params` in the query string."""
-        if not path.endswith(".json"):
-            path += ".json"
-        return self.get(f"{path}?{urlencode({'_shape': 'objects', **params})}").json()
-
-    def close(self):
-        self.loop.run_until_complete(self.loop.shutdown_asyncgens())
-        self.loop.close()
 
 
 @pytest.fixture(scope="module")

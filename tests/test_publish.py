@@ -102,10 +102,71 @@ def test_words_that_are_there_are_found(fts_db, words):
         ("@PoliceFed on Twitter", "@PoliceFed on Twitter"),
         ("", ""),
         (None, None),
+        # obfuscations masked all along
+        ("name (at) host (dot) co (dot) uk", EMAIL_MASK),
+        ("name [ at ] host [ dot ] org", EMAIL_MASK),
+        ("name[at]host.com", EMAIL_MASK),
+        ("o'brien-smith+news@force.police.uk", EMAIL_MASK),
     ],
 )
 def test_mask_emails(text, masked):
     assert mask_emails(text) == masked
+
+
+# Addresses that escaped masking before.
+OBFUSCATED = [
+    "name at host dot com",
+    "name AT host DOT com",
+    "john.smith at met dot police dot uk",
+    "name {at} host {dot} com",
+    "name <at> host <dot> net",
+    "name @ host.com",
+    "name@ host . com",
+    "name@host dot co dot uk",
+    "name＠host.com",  # full-width at sign (U+FF20)
+    "name ＠ host．org",  # and full-width full stop (U+FF0E)
+    "name﹫host.co.uk",  # small at sign (U+FE6B)
+]
+
+
+@pytest.mark.parametrize("address", OBFUSCATED)
+def test_mask_obfuscated_emails(address):
+    assert mask_emails(f"Contact {address} today.") == f"Contact {EMAIL_MASK} today."
+    assert mask_emails(f"({address})") == f"({EMAIL_MASK})"
+
+
+# A guard rather than a test of the change: ordinary sentences were never masked, and must not be.
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "we met at home",
+        "we met at home dot com",
+        "meet at the station dot com",
+        "meet at the station",
+        "the boom at the dot com",
+        "visit us at example.com for the details",  # a web address, not an e-mail address
+        "details at www.police.uk.",
+        "arrived at 10 dot 30",
+        "ring at 10.30 please",
+        "look at them dot by dot",
+        "Thanks @PoliceFed.",
+        "@PoliceFed on Twitter",
+        "good at maths dot dot dot",
+        "see you at least once",
+        "a " * 5000 + "at",  # and quickly
+    ],
+)
+def test_mask_emails_leaves_prose_alone(prose):
+    assert mask_emails(prose) == prose
+
+
+def test_mask_emails_is_linear():
+    import time
+
+    for text in ("a" * 200_000, "a." * 100_000, "a @" * 50_000, "x at y dot " * 20_000):
+        started = time.monotonic()
+        mask_emails(text)
+        assert time.monotonic() - started < 1, text[:20]
 
 
 # --- snapshots ---------------------------------------------------------------------------------
@@ -130,6 +191,28 @@ def test_snapshot_masks_emails_and_is_served_ready(archive_path, tmp_path):
     assert (conn.execute("pragma user_version").fetchone()[0]) >= 1
     conn.close()
     assert not Path(f"{tmp_path / 'public.db'}-wal").exists()
+
+
+def test_snapshot_masks_obfuscated_addresses(tmp_path):
+    from archive.records import Comment, CommentThread
+    from archive.store import Archive
+    from tests.published_archive import CAMERAS
+
+    path = build_archive(tmp_path / "police.db")
+    texts = [f"Mail {address} please." for address in OBFUSCATED[:5] + OBFUSCATED[-3:]]
+    texts.append("We met at the station dot com.")
+    with Archive.open(path) as archive:
+        crawl = archive.start_crawl(seeds=[], settings={})
+        comments = tuple(Comment(f"Reader {i}", "2024-01-01", t) for i, t in enumerate(texts))
+        archive.save_comments(CommentThread(CAMERAS, comments, fetched_url=CAMERAS), crawl_id=crawl)
+        archive.finish_crawl(crawl, finish_reason="finished", counts={}, stats={})
+    report = snapshot(path, tmp_path / "public.db")
+    assert report.emails_masked == 2 + len(texts) - 1
+    conn = sqlite3.connect(tmp_path / "public.db")
+    sql = "select text from comments where article_url = ? order by position"
+    masked = [r[0] for r in conn.execute(sql, (CAMERAS,))]
+    conn.close()
+    assert masked == [f"Mail {EMAIL_MASK} please."] * (len(texts) - 1) + [texts[-1]]
 
 
 def test_snapshot_can_keep_emails(archive_path, tmp_path):

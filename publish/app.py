@@ -1,18 +1,20 @@
 """What Datasette publishes: the archive's metadata, configuration and canned queries, and the
 Datasette instance that serves them.
 
-Everything Datasette is told about the archive is data in this module:
+Everything Datasette is told about the archive is data, in files beside this module:
 
-* `descriptive_metadata()`: title, description, source, licence, and a description of every
-  table and column (from `archive.schema`);
-* `configuration()`: settings, plugin configuration, per-table options (sort order, label column,
-  facets, full-text search) and the canned queries (`CANNED_QUERIES`).
+* ``config/metadata.yaml``: title, description, source, licence; `descriptive_metadata()` adds a
+  description of every table and column from the schema (`archive.schemadoc`);
+* ``config/datasette.yaml``: settings, plugin configuration, per-table options (sort order, label
+  column, facets, full-text search) and the canned queries' titles and descriptions, with each
+  query's SQL in ``config/queries/NAME.sql`` (`CANNED_QUERIES`); `configuration()` adds what
+  the server decides: whether it is public, whether it allows SQL, the query limits.
 
 Datasette 0.65 reads both from one ``metadata`` document (`datasette_metadata()` merges them);
-Datasette 1.0 reads the first from ``metadata.yaml`` and the second from ``datasette.yaml``, so the
-move is writing the two blocks to two files. `make_datasette()` builds the instance `police-archive
-serve` runs and the tests query, and `serve()` runs it; the plugin that renders the archive's
-pages is `publish.plugin`, and what its search boxes accept is `publish.search`.
+Datasette 1.0 reads them as two files of the same names. `make_datasette()` builds the instance
+`police-archive serve` runs and the tests query, and `serve()` runs it; the plugin that renders
+the archive's pages is `publish.plugin`, its facets `publish.facets`, and what its search boxes
+accept is `publish.search`.
 
 ``serve`` on the live archive (the crawler may be writing to it: WAL mode lets Datasette read
 while it writes) is read-only, with SQL time limits, row limits and robots.txt refusing crawlers;
@@ -41,159 +43,34 @@ from typing import Any
 from archive.schema import SCHEMA_VERSION
 from archive.schemadoc import datasette_metadata as schema_metadata
 from publish import limits
-from publish.search import SNIPPET_END, SNIPPET_START
 
 # The name Datasette serves the archive under, whatever the file is called: URLs stay the same
 # across snapshots (/archive/articles/...), so citations keep working.
 DATABASE = "archive"
-
-PROJECT_URL = "https://github.com/police-news-archive/police-news-archive"
 
 # The archive's own Datasette plugin (publish.plugin), as Datasette names it, and the key of its
 # configuration.
 PLUGIN = "police-news-archive"
 
 # ---------------------------------------------------------------------------------------------
-# Descriptive metadata (Datasette 1.0: metadata.yaml)
+# The configuration files: config/metadata.yaml, config/datasette.yaml, config/queries/*.sql
 
-DESCRIPTION_HTML = """\
-<p>An archive of UK police trade-press news: articles, the reader comments under them, and the
-links between them (each article's <em>In Other News</em> box and <em>More News</em> links).</p>
-<p>How it was collected: the <code>police-news-archive</code> crawler starts from article and
-listing pages and follows In Other News, More News, listing pagination and comment threads. It
-obeys robots.txt, identifies itself in its User-Agent and waits between requests. Each page is
-turned into text and metadata by a site profile (Police Oracle's old and modern layouts) or, for
-other sites, by trafilatura. Articles are stored as last seen, keyed by canonical URL;
-<code>first_seen</code>, <code>last_seen</code> and <code>last_changed</code> say when, and the
-<code>crawls</code> and <code>fetches</code> tables record every crawl and every fetch.
-Subscriber-only teasers hold only their visible text (<code>paywalled = 1</code>).</p>
-<p>Search: words, <code>"exact phrases"</code>, prefixes (<code>burglar*</code> finds burglar,
-burglary and burglaries), <code>OR</code> and <code>NOT</code>. The <em>search</em> query ranks
-articles and highlights the matches; the articles table combines a search with facets.</p>
-<p>To cite an article, give its title, site and publication date, the original URL, and this
-archive's page for it with the date it was archived (<code>first_seen</code>).</p>"""
-
-LICENSE = (
-    "Article and comment text remain the copyright of their publishers and authors; "
-    "archived for research"
-)
+CONFIG = Path(__file__).parent / "config"
 
 
-def descriptive_metadata() -> dict[str, Any]:
-    """Title, description, source and licence of the archive, and of every table and column."""
-    tables = schema_metadata(DATABASE)["databases"][DATABASE]["tables"]
-    return {
-        "title": "Police news archive",
-        "description_html": DESCRIPTION_HTML,
-        "source": "police-news-archive crawler",
-        "source_url": PROJECT_URL,
-        "license": LICENSE,
-        "databases": {
-            DATABASE: {
-                "description": (
-                    f"The archive (SQLite, schema version {SCHEMA_VERSION}): one row per "
-                    "article, comment, link, crawl and fetch."
-                ),
-                "tables": tables,
-            }
-        },
-    }
+def _yaml(name: str) -> dict[str, Any]:
+    import yaml  # a Datasette dependency
 
-
-# ---------------------------------------------------------------------------------------------
-# Configuration (Datasette 1.0: datasette.yaml)
-
-# Datasette settings, each with why it has this value.
-SETTINGS: dict[str, Any] = {
-    # Any one query, researchers' own SQL included, is stopped after this long.
-    "sql_time_limit_ms": 1000,
-    # Rows in one HTML or JSON page (CSV with _stream=on streams every row).
-    "max_returned_rows": 1000,
-    # Articles are long rows: 50 to a page keeps the table page quick.
-    "default_page_size": 50,
-    # Each facet is one GROUP BY; the configured facets have indexes behind them. A facet of a
-    # search that matches most of the archive takes longer: it is left out rather than waited for.
-    "facet_time_limit_ms": 200,
-    # Suggestions cost a query per column on every table page; the configured facets are the
-    # useful ones.
-    "suggest_facets": False,
-    # Only an immutable (published) file is ever offered for download; never the live archive.
-    "allow_download": True,
-    "allow_csv_stream": True,
-    "max_csv_mb": 100,
-    # Long text (an article's body) is cut to this many characters in table cells.
-    "truncate_cells_html": 240,
-    # Researchers may run their own read-only SQL, within the time and length limits, on the
-    # local working copy; a public server only when told to (`server_options()`).
-    "default_allow_sql": True,
-}
-
-# Plugin configuration. Robots: the archive republishes other people's journalism, so search
-# engines are asked not to index it (they would send readers here instead of to the originals),
-# and crawlers are kept off its unbounded facet, search and SQL pages.
-PLUGINS: dict[str, Any] = {
-    "datasette-block-robots": {"disallow": ["/"]},
-    # What one query may cost (publish.limits): SQLite's limits on every connection to the
-    # archive and the text one query may return.
-    PLUGIN: {"limits": limits.limits_config()},
-}
-
-# Facets on the articles table, all facet types of publish.plugin: `indexed` is
-# Datasette's column facet counted from the articles' covering index when the page is filtered or
-# searched; `year` and `month` group by a prefix of `published` (ISO 8601).
-ARTICLE_FACETS: list[dict[str, str]] = [
-    {"indexed": "category"},
-    {"indexed": "author"},
-    {"indexed": "site"},
-    {"year": "published"},
-    {"month": "published"},
-    {"indexed": "paywalled"},
-    {"indexed": "status"},
-]
-
-TABLE_CONFIG: dict[str, dict[str, Any]] = {
-    "articles": {
-        "sort_desc": "published",
-        "label_column": "title",
-        "facets": ARTICLE_FACETS,
-        "fts_table": "articles_fts",
-        "fts_pk": "rowid",
-    },
-    "comments": {
-        "sort_desc": "posted",
-        "label_column": "author",
-        "facets": ["author", {"month": "posted"}],
-        "fts_table": "comments_fts",
-        "fts_pk": "rowid",
-    },
-    "links": {"facets": ["section"]},
-    "article_links": {"facets": ["section"]},
-    "crawls": {"sort_desc": "id"},
-    "fetches": {"sort_desc": "id", "facets": ["outcome", "reason", "crawl_id"]},
-    "retry_queue": {"sort_desc": "last_failed", "facets": ["reason"]},
-    "failures": {"sort_desc": "fetched_at", "facets": ["reason"]},
-}
-
-# Columns the articles table page shows unless the reader picks columns (?_col= / ?_nocol=);
-# every column is on the article's own page and in the JSON and CSV.
-ARTICLE_TABLE_COLUMNS = (
-    "url",
-    "title",
-    "published",
-    "author",
-    "category",
-    "site",
-    "standfirst",
-    "word_count",
-    "comment_count",
-    "paywalled",
-    "status",
-)
+    data = yaml.safe_load((CONFIG / name).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{CONFIG / name}: expected a YAML mapping")
+    return data
 
 
 @dataclass(frozen=True, slots=True)
 class CannedQuery:
-    """A named query on the archive's database page (/archive/NAME), with its JSON and CSV."""
+    """A named query on the archive's database page (/archive/NAME), with its JSON and CSV:
+    its title and description in config/datasette.yaml, its SQL in config/queries/NAME.sql."""
 
     name: str
     title: str
@@ -205,163 +82,44 @@ class CannedQuery:
         return tuple(dict.fromkeys(re.findall(r"(?<!:):(\w+)", self.sql)))
 
 
-# A query whose rows have `title` (or `from_title`, `to_title`) beside `url` (`from_url`,
-# `to_url`) shows the title as a link to the archived article; titles come from `articles` only,
-# so a NULL title means the page is not archived. URLs link to the original pages.
-CANNED_QUERIES: tuple[CannedQuery, ...] = (
-    CannedQuery(
-        "search",
-        "Search articles",
-        "Articles ranked by relevance (a match in the title counts most, then the standfirst), "
-        'with the matching passage highlighted. Words, "exact phrases", prefixes (burglar*), '
-        "OR and NOT. The first 100 matches; the articles table has them all, with facets.",
-        f"""select
-  a.title,
-  snippet(articles_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 32) as snippet,
-  a.published,
-  a.author,
-  a.site,
-  a.category,
-  a.url
-from articles_fts
-join articles as a on a.rowid = articles_fts.rowid
-where articles_fts match escape_fts(:q)
-  and articles_fts.rank match 'bm25(10.0, 5.0, 1.0)'
-order by articles_fts.rank
-limit 100""",
-    ),
-    CannedQuery(
-        "search_comments",
-        "Search comments",
-        "Reader comments ranked by relevance, with the matching passage highlighted and the "
-        "article they are under. The first 100 matches.",
-        f"""select
-  snippet(comments_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 32) as snippet,
-  c.author,
-  c.posted,
-  a.title,
-  c.article_url as url
-from comments_fts
-join comments as c on c.id = comments_fts.rowid
-left join articles as a on a.url = c.article_url
-where comments_fts match escape_fts(:q)
-order by comments_fts.rank
-limit 100""",
-    ),
-    CannedQuery(
-        "most_linked",
-        "Most linked-to articles",
-        "The In Other News graph: articles by the number of other pages whose In Other News box "
-        "links to them.",
-        """select
-  a.title,
-  count(*) as inbound_links,
-  a.published,
-  a.site,
-  a.url
-from links as l
-join articles as a on a.url = l.to_url
-where l.section = 'in_other_news'
-group by l.to_url
-order by inbound_links desc, a.published desc
-limit 100""",
-    ),
-    CannedQuery(
-        "related_articles",
-        "An article's related articles",
-        "Given an article's URL: the articles it links to (out: its In Other News box and More "
-        "News links; a title only when the target is archived) and the archived articles that "
-        "link to it (in).",
-        """select * from (
-  select 'out' as direction, l.section, a.title, l.anchor, a.published, l.to_url as url
-  from links as l
-  left join articles as a on a.url = l.to_url
-  where l.from_url = :url and l.section in ('in_other_news', 'more_news')
-  union all
-  select 'in', l.section, a.title, l.anchor, a.published, l.from_url
-  from links as l
-  join articles as a on a.url = l.from_url
-  where l.to_url = :url
-)
-order by direction = 'in', section, published desc""",
-    ),
-    CannedQuery(
-        "articles_per_month",
-        "Articles per month",
-        "Archived articles by month of publication, with how many are subscriber-only teasers.",
-        """select
-  substr(published, 1, 7) as month,
-  count(*) as articles,
-  sum(paywalled) as paywalled
-from articles
-where published glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'
-group by month
-order by month desc""",
-    ),
-    CannedQuery(
-        "comment_activity",
-        "Comment activity per month",
-        "Reader comments by month posted: how many, on how many articles, by how many names.",
-        """select
-  substr(posted, 1, 7) as month,
-  count(*) as comments,
-  count(distinct article_url) as articles,
-  count(distinct author) as commenters
-from comments
-where posted glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'
-group by month
-order by month desc""",
-    ),
-    CannedQuery(
-        "most_commented",
-        "Most commented articles",
-        "Articles by the number of comments archived (and the count the article page showed).",
-        """select
-  a.title,
-  count(*) as comments_archived,
-  a.comment_count as comments_shown,
-  max(c.posted) as last_comment,
-  a.published,
-  a.url
-from comments as c
-join articles as a on a.url = c.article_url
-group by c.article_url
-order by comments_archived desc, a.published desc
-limit 100""",
-    ),
-    CannedQuery(
-        "crawl_history",
-        "Crawl history",
-        "Every crawl, newest first: when it ran, why it stopped, and what it fetched and saved.",
-        """select
-  id,
-  started,
-  finished,
-  cast(round((julianday(finished) - julianday(started)) * 86400) as integer) as seconds,
-  finish_reason,
-  pages_fetched,
-  articles_new,
-  articles_updated,
-  articles_unchanged,
-  comments_saved,
-  failures,
-  seeds
-from crawls
-order by id desc""",
-    ),
-    CannedQuery(
-        "failures_by_reason",
-        "Failed fetches by crawl and reason",
-        "How many fetches failed in each crawl, by reason (http_404, timeout, robots, ...).",
-        """select crawl_id, reason, count(*) as fetches, count(distinct url) as urls
-from fetches
-where outcome = 'failed'
-group by crawl_id, reason
-order by crawl_id desc, fetches desc""",
-    ),
-    # An article's versions: to be added with the revisions table (not in the schema yet).
-)
+def _queries(listed: dict[str, dict[str, str]]) -> tuple[CannedQuery, ...]:
+    files = {path.stem: path for path in (CONFIG / "queries").glob("*.sql")}
+    if set(files) != set(listed):
+        raise ValueError(
+            f"{CONFIG}: queries in datasette.yaml {sorted(listed)} and queries/*.sql "
+            f"{sorted(files)} differ"
+        )
+    return tuple(
+        CannedQuery(name, q["title"], q["description"], files[name].read_text("utf-8").strip())
+        for name, q in listed.items()
+    )
+
+
+_METADATA = _yaml("metadata.yaml")
+_CONFIG = _yaml("datasette.yaml")
+SETTINGS: dict[str, Any] = _CONFIG["settings"]
+TABLE_CONFIG: dict[str, dict[str, Any]] = _CONFIG["tables"]
+CANNED_QUERIES = _queries(_CONFIG["queries"])
 CANNED_QUERIES_BY_NAME = {q.name: q for q in CANNED_QUERIES}
+ARTICLE_TABLE_COLUMNS = tuple(_CONFIG["plugins"][PLUGIN]["article_columns"])
+
+
+def descriptive_metadata() -> dict[str, Any]:
+    """Title, description, source and licence of the archive (config/metadata.yaml), and of
+    every table and column (from the schema)."""
+    metadata = copy.deepcopy(_METADATA)
+    database = metadata["databases"][DATABASE]
+    database["description"] = database["description"].format(schema_version=SCHEMA_VERSION)
+    database["tables"] = schema_metadata(DATABASE)["databases"][DATABASE]["tables"]
+    return metadata
+
+
+def plugins_config() -> dict[str, Any]:
+    """The plugins' configuration (config/datasette.yaml) with the query limits
+    (`publish.limits`) in the archive plugin's."""
+    plugins = copy.deepcopy(_CONFIG["plugins"])
+    plugins[PLUGIN]["limits"] = limits.limits_config()
+    return plugins
 
 
 def is_loopback(host: str) -> bool:
@@ -391,7 +149,7 @@ def configuration(
     """Settings, plugin configuration, per-table options and canned queries, for a local server
     or a `public` one (arbitrary SQL off unless `allow_sql`)."""
     options = server_options(public=public, allow_sql=allow_sql)
-    plugins = copy.deepcopy(PLUGINS if plugins is None else plugins)
+    plugins = plugins_config() if plugins is None else copy.deepcopy(plugins)
     plugins[PLUGIN] = {**plugins.get(PLUGIN, {}), **options}
     return {
         "settings": {**SETTINGS, "default_allow_sql": options["allow_sql"]},
@@ -528,6 +286,7 @@ __all__ = [
     "descriptive_metadata",
     "is_loopback",
     "load_metadata_file",
+    "plugins_config",
     "make_datasette",
     "serve",
     "server_options",

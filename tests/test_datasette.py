@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -17,6 +18,7 @@ from datasette.utils import tilde_encode
 from markupsafe import escape as html_escape
 
 from archive.tables import TABLES
+from publish import app as publish_app
 from publish.app import (
     ARTICLE_TABLE_COLUMNS,
     CANNED_QUERIES,
@@ -109,6 +111,30 @@ def test_settings_are_applied(client):
     served = client.get("/-/settings.json").json()
     for name, value in SETTINGS.items():
         assert served[name] == value, name
+
+
+def test_the_configuration_is_the_files_datasette_reads(client):
+    # publish/config/: metadata.yaml, datasette.yaml and one queries/NAME.sql per canned query,
+    # served as they are written
+    import yaml
+
+    config_dir = Path(publish_app.__file__).parent / "config"
+    written = yaml.safe_load((config_dir / "datasette.yaml").read_text("utf-8"))
+    about = yaml.safe_load((config_dir / "metadata.yaml").read_text("utf-8"))
+    served = client.get("/-/metadata.json").json()
+    assert served["title"] == about["title"] and served["license"] == about["license"]
+    assert served["databases"][DATABASE]["tables"]["articles"]["facets"] == (
+        written["tables"]["articles"]["facets"]
+    )
+    assert client.get("/-/settings.json").json() | written["settings"] == (
+        client.get("/-/settings.json").json()
+    )
+    queries = served["databases"][DATABASE]["queries"]
+    sql_files = sorted(p.stem for p in (config_dir / "queries").glob("*.sql"))
+    assert sorted(queries) == sql_files == sorted(written["queries"])
+    for name in sql_files:
+        assert queries[name]["sql"] == (config_dir / "queries" / f"{name}.sql").read_text().strip()
+        assert queries[name]["title"] == written["queries"][name]["title"]
 
 
 def test_database_page_lists_tables_and_canned_queries(client):

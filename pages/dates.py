@@ -1,7 +1,7 @@
 """Dates in pages -> ISO 8601: `parse_date`, day first unless told otherwise. No Scrapy here.
 
-Used by every reader of a page (crawler/extract.py's profile layouts, crawler/metadata.py's date
-metadata, crawler/generic.py's datelines): text in, the first valid date in it out, as
+Used by every reader of a page (pages/layouts.py's profile layouts, pages/metadata.py's date
+metadata, pages/generic.py's datelines): text in, the first valid date in it out, as
 ``YYYY-MM-DD`` or, with a time, ``YYYY-MM-DDTHH:MM:SS[+HH:MM]``. `plausible` says whether such a
 date can be a web page's publication date.
 """
@@ -32,7 +32,7 @@ _MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) fo
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # The words of a date written out ("Monday, November 15, 2019"): full month and weekday names,
-# lowercase. crawler/metadata.py cuts a date run into a byline at them.
+# lowercase. pages/metadata.py cuts a date run into a byline at them.
 DATE_WORDS = frozenset(names[0] for names in _MONTH_NAMES) | frozenset(_WEEKDAYS)
 
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))

@@ -1,6 +1,6 @@
 """The generic fallback: a page no profile layout reads -> Article. No Scrapy here.
 
-crawler/extract.py imports this module only when the fallback runs (an article of a site without a
+pages/extract.py imports this module only when the fallback runs (an article of a site without a
 profile, of a profile layout that matches nothing, or whose layout yields no text), so the profile
 path never imports trafilatura or readability.
 
@@ -11,7 +11,7 @@ path never imports trafilatura or readability.
    million characters get trafilatura's fast mode alone, pages of over 4 million are refused
    (NotAnArticle(Reason.TOO_LARGE)); no text at all is NotAnArticle(Reason.NO_TEXT).
 2. The metadata (`generic_article`), from trafilatura's document and the page's own
-   (crawler/metadata.py), cleaned: title without a " | Site" suffix or anything the <h1> does not
+   (pages/metadata.py), cleaned: title without a " | Site" suffix or anything the <h1> does not
    have; no "By", e-mail, job ("Reporter", "Staff writer"), group or site-name authors, and
    only names the page shows; the headline and byline trafilatura keeps at the top of the text
    taken off it; dates from the metadata, else the dateline read day first (with its time), else

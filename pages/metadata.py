@@ -4,13 +4,14 @@
   read lazily from the parsed tree: site names, the publication date (`published`, only
   plausible ones), whether the page is paywalled, its declared author.
 - `ParsedPage`: one fetched page as the readers see it: its URL, tree, `PageMeta`, site profile
-  (crawler/sites.py) and page kind (crawler/urls.py); its canonical URL (`canonical`), the names
+  (pages/profiles.py) and page kind (pages/urls.py); its canonical URL (`canonical`), the names
   the site goes by (`site_names`) and whether numeric dates are day first (`day_first`).
-- `page_declared_url`: the URL a saved page declares for itself (crawler/pagefiles.py).
+- `page_declared_url`: the URL a saved page declares for itself (pages/pagefiles.py).
 Titles and bylines are cleaned by pages/bylines.py.
 
-crawler/extract.py (profile layouts) and crawler/generic.py (the fallback) build a ParsedPage from
-crawler/pagetext.py's tree and read titles, authors and dates through this module.
+pages/extract.py builds a ParsedPage from pages/pagetext.py's tree; the profile layouts
+(pages/layouts.py) and the generic reader (pages/generic.py) read titles, authors and dates
+through this module.
 """
 
 from __future__ import annotations

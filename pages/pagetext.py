@@ -1,7 +1,7 @@
 """HTML text: fetched bytes -> str -> lxml tree -> text blocks. No Scrapy here.
 
-The page-level plumbing every reader of a page shares (crawler/extract.py's profile engine,
-crawler/metadata.py, crawler/generic.py):
+The page-level plumbing every reader of a page shares (pages/layouts.py, the profile engine;
+pages/metadata.py; pages/generic.py):
 
 1. `decode_html`: a response body -> its HTML text, or NotAnArticle(Reason.EMPTY_BODY | "not_html")
    for an empty body, binary data (magic bytes) or a content type that is not HTML (bodies without

@@ -115,7 +115,7 @@ def test_profile_path_never_calls_trafilatura(monkeypatch):
 
 
 def test_profile_path_never_imports_the_fallback():
-    """crawler/generic.py (trafilatura, readability) is imported only when the fallback runs."""
+    """pages/generic.py (trafilatura, readability) is imported only when the fallback runs."""
     code = """
 import json, sys
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""crawler/urls.py: canonical URLs, page kinds, link resolution and what the crawler follows."""
+"""pages/urls.py: canonical URLs, page kinds, link resolution and what the crawler follows."""
 
 from __future__ import annotations
 

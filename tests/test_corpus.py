@@ -51,7 +51,8 @@ def test_quality_gate(evaluation):
 
 def test_every_page_is_read_by_an_extractor(evaluation):
     extractors = {result.extractor for result in evaluation.systems[OURS].pages.values()}
-    assert extractors <= {"trafilatura", "readability", "region"}, extractors  # no errors, no profiles
+    # no errors, no profiles
+    assert extractors <= {"trafilatura", "readability", "region"}, extractors
 
 
 def test_floor_file_is_consistent():

@@ -123,8 +123,9 @@ def test_the_configuration_is_the_files_datasette_reads(client):
     about = yaml.safe_load((config_dir / "metadata.yaml").read_text("utf-8"))
     served = client.get("/-/metadata.json").json()
     assert served["title"] == about["title"] and served["license"] == about["license"]
-    assert served["databases"][DATABASE]["tables"]["articles"]["facets"] == (
-        written["tables"]["articles"]["facets"]
+    assert (
+        served["databases"][DATABASE]["tables"]["articles"]["facets"]
+        == (written["tables"]["articles"]["facets"])
     )
     assert client.get("/-/settings.json").json() | written["settings"] == (
         client.get("/-/settings.json").json()

@@ -115,7 +115,7 @@ ASPNET_ARTICLE = """<html><head><title>Police Oracle - Overtime budget cut by 7m
 <body><form method="post" action="article.cfm?id=7" id="aspnetForm">
 <div class="Menu"><a href="/">Home</a> | <a href="/news/index.cfm">News</a></div>
 <span class="Kicker">Pay</span><br/>
-<span class="Headline" style="font-size:Large;font-weight:bold;">Overtime budget cut by 7m</span><br/>
+<span style="font-size:Large;font-weight:bold;">Overtime budget cut by 7m</span><br/>
 <span>By Tom Smith</span><br/><span>Published: 15/07/2016 @ 19:14</span><br/>
 <div class="Body"><p>A survey of 254 members found 34 per cent had considered leaving.</p></div>
 <div><span>Other News</span><br/><a href="/news/article.cfm?id=5">Thief jailed for six years</a>
@@ -124,7 +124,11 @@ ASPNET_ARTICLE = """<html><head><title>Police Oracle - Overtime budget cut by 7m
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:9999/news/article.cfm?id=7", "http://www.policeoracle.com/news/article.cfm?id=7"]
+    "url",
+    [
+        "http://127.0.0.1:9999/news/article.cfm?id=7",
+        "http://www.policeoracle.com/news/article.cfm?id=7",
+    ],
 )
 def test_a_short_article_in_a_page_wide_form_keeps_its_headline(url):
     # an ASP.NET page is one <form>; a short (paywalled) article leaves it under the word count

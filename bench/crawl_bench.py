@@ -311,12 +311,12 @@ def _kill(members: list[ProcStat]) -> None:
 class FixtureServer:
     """``python -m sample_site`` in its own process, with a request log."""
 
-    def __init__(self, articles: int, seed: int, work: Path):
+    def __init__(self, articles: int, seed: int, work: Path, *, origin: bool = False):
         self.log_path = work / "requests.jsonl"
         self.err = open(work / "server-stderr.txt", "wb")  # noqa: SIM115 - closed in stop()
         cmd = [sys.executable, "-m", "sample_site", "--no-hazards", "--port", "0"]
         cmd += ["--articles", str(articles), "--seed", str(seed)]
-        cmd += ["--request-log", str(self.log_path)]
+        cmd += ["--request-log", str(self.log_path)] + (["--origin"] if origin else [])
         self.proc = subprocess.Popen(
             cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.err
         )
@@ -378,7 +378,9 @@ def ours_command(seeds: list[str], extra: list[str] = ()) -> list[str]:
 
 
 def baseline_command(seeds: list[str]) -> list[str]:
-    domain = (urlsplit(seeds[0]).hostname or "").split(".", 1)[-1]
+    host = urlsplit(seeds[0]).hostname or ""
+    # its allowed domain: the site's (policeoracle.localhost, all its subdomains), or the address
+    domain = host if host.replace(".", "").isdigit() else host.split(".", 1)[-1]
     return [
         *_tool("scrapy", ["-m", "scrapy"]), "runspider", str(BASELINE_SPIDER),
         "-a", "start=" + ",".join(seeds), "-a", f"domain={domain}", *POLITENESS,
@@ -430,7 +432,7 @@ CRAWLERS = {
 def run_once(name: str, index: int, args: argparse.Namespace, work: Path) -> dict:
     run_dir = work / f"{index:02d}-{name}"
     run_dir.mkdir()
-    server = FixtureServer(args.articles, args.seed, run_dir)
+    server = FixtureServer(args.articles, args.seed, run_dir, origin=args.origin)
     try:
         command, count = CRAWLERS[name]
         seeds = server.info["seeds"]
@@ -448,7 +450,16 @@ def run_once(name: str, index: int, args: argparse.Namespace, work: Path) -> dic
     finally:
         server.stop()
     counts = count(run_dir)
-    offsite = sum(1 for r in requests if not r.get("host", "").endswith(".policeoracle.localhost"))
+    site = urlsplit(server.info["seeds"][0]).netloc if args.origin else None
+    offsite = sum(
+        1
+        for r in requests
+        if (
+            r.get("host", "") != site
+            if site
+            else not r.get("host", "").endswith(".policeoracle.localhost")
+        )
+    )
     result = {
         "crawler": name,
         "run": index,
@@ -559,7 +570,8 @@ def print_report(runs: list[dict], summary: dict, args: argparse.Namespace) -> N
         print(f"Our crawler ran with extra settings: {' '.join(args.ours_set)}")
     print(
         f"Fixture site: {args.articles} articles, {summary['expected_articles']} reachable, "
-        f"no hazards; {os.cpu_count()} CPUs; medians of {n} run(s) each"
+        f"no hazards; {'at its address, no profile' if args.origin else 'read by its profile'}; "
+        f"{os.cpu_count()} CPUs; medians of {n} run(s) each"
     )
     width = 31
     print(f"  {'':<{width}}{'ours':>10}{'baseline':>10}{'ours/base':>11}")
@@ -607,6 +619,12 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="an extra Scrapy setting for our crawler (experiments; repeatable)",
     )
+    parser.add_argument(
+        "--origin",
+        action="store_true",
+        help="crawl the site at its 127.0.0.1 address: a site without a profile (the generic "
+        "reader); default: as www.policeoracle.localhost, read by the policeoracle profile",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
 
@@ -638,6 +656,7 @@ def main(argv: list[str] | None = None) -> int:
             "config": {
                 "articles": args.articles,
                 "seed": args.seed,
+                "origin": args.origin,
                 "repeat": args.repeat,
                 "interval_s": args.interval,
                 "cpus": os.cpu_count(),

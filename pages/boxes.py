@@ -91,13 +91,13 @@ def boxes(root: Any) -> list[Box]:
     # the text nodes that may be a label, then the element whose whole text they are; the
     # related boxes first, so that no other box takes their place
     texts = [
-        text
+        (text, is_related_label(text))
         for text in root.xpath("//text()[string-length(normalize-space()) > 2]")
         if len(text) <= _MAX_LABEL_CHARS * 2
     ]
     for related in (True, False):
-        for text in texts:
-            if is_related_label(text) != related:
+        for text, labelled in texts:
+            if labelled != related:
                 continue
             if not related and (len(text.split()) > _OTHER_LABEL_WORDS or len(text) > 40):
                 continue

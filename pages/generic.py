@@ -90,28 +90,60 @@ READABILITY = "readability"
 REGION = "region"  # the article region's own text, where trafilatura left some of it out
 
 
-def article_body(html_text: str, url: str | None = None) -> tuple[list[str], str, Any]:
+def article_body(
+    html_text: str,
+    url: str | None = None,
+    walked: list[str] | None = None,
+    *,
+    date_search: bool = True,
+) -> tuple[list[str], str, Any]:
     """The article text blocks of a page without a profile, the extractor that found them
     (TRAFILATURA or READABILITY) and trafilatura's document (metadata; None when it found no
-    text). [] when neither finds any text. This is the fallback path of `parse_page`."""
+    text). [] when neither finds any text. This is the fallback path of `parse_page`.
+
+    `walked`: the text blocks of the article region a reader sees (pages/region.py), if the
+    page has one. When the region holds less than `_SECOND_OPINION_RATIO` times the words
+    trafilatura keeps (first without its fallbacks, then with them), nothing was lost that a
+    fallback or a second opinion could find (the region holds nearly all the page's running
+    text): that text stands, and the fallbacks or readability are not asked. When the region is
+    all trafilatura's main extractor misses (it keeps nothing), the region's own text is taken.
+    `date_search`: whether trafilatura's date (htmldate) may search the whole page: not when the
+    page's metadata or dateline already gave the date (`_generic_published` prefers them)."""
     large = len(html_text) > _FALLBACK_FAST_ABOVE
-    document = trafilatura.bare_extraction(
-        html_text,
-        url=url,
-        fast=large,
-        with_metadata=True,
-        date_extraction_params={"original_date": True, "extensive_search": not large},
-        **_TRAFILATURA_OPTIONS,
-    )
-    assert not isinstance(document, dict)  # as_dict is off: a Document or None
-    blocks = _trafilatura_blocks(document.body) if document is not None else []
     if large:
-        return blocks, TRAFILATURA, document
+        document = _trafilatura(html_text, url, fast=True, search=False)
+        return _trafilatura_blocks(document.body) if document else [], TRAFILATURA, document
+    for fast in (True, False) if walked is not None else (False,):
+        document = _trafilatura(html_text, url, fast=fast, search=date_search)
+        blocks = _trafilatura_blocks(document.body) if document is not None else []
+        if (
+            walked is not None
+            and blocks
+            and _word_count(walked) < _SECOND_OPINION_RATIO * _word_count(blocks)
+        ):
+            return blocks, TRAFILATURA, document
+        if walked and fast and not blocks:
+            return walked, REGION, document
     second = _readability_blocks(html_text, url)
     words, second_words = _word_count(blocks), _word_count(second)
     if second_words >= _SECOND_OPINION_MIN_WORDS and second_words >= _SECOND_OPINION_RATIO * words:
         return second, READABILITY, document
     return blocks, TRAFILATURA, document
+
+
+def _trafilatura(html_text: str, url: str | None, *, fast: bool, search: bool) -> Any:
+    """trafilatura's Document of the page (None when it finds no text); `fast`: without its
+    fallback extractors; `search`: with htmldate's extensive date search."""
+    document = trafilatura.bare_extraction(
+        html_text,
+        url=url,
+        fast=fast,
+        with_metadata=True,
+        date_extraction_params={"original_date": True, "extensive_search": search},
+        **_TRAFILATURA_OPTIONS,
+    )
+    assert not isinstance(document, dict)  # as_dict is off: a Document or None
+    return document
 
 
 def _word_count(blocks: list[str]) -> int:
@@ -163,19 +195,23 @@ def generic_article(
     # region's own text fills in what trafilatura left out
     region = article_region(page.root, headline_element)
     body = None
+    region_blocks: list[str] | None = None
     if region is not None:
         doc, body = region_document(page.root, region, headline_element, shown.element)
+        walked = TextBlocks()
+        walked.walk(body, tail=False)
+        region_blocks = walked.result()
         if not marked_up(page):
             html_text = doc
         elif pruned:
             html_text = lxml.html.tostring(page.root, encoding="unicode")
     elif pruned:
         html_text = lxml.html.tostring(page.root, encoding="unicode")
-    blocks, extractor, document = article_body(html_text, page.url)
-    if body is not None and extractor == TRAFILATURA:
-        walked = TextBlocks()
-        walked.walk(body, tail=False)
-        region_blocks = walked.result()
+    dated = bool(shown.published or page.meta.published(page.day_first))
+    blocks, extractor, document = article_body(
+        html_text, page.url, region_blocks, date_search=not dated
+    )
+    if region_blocks is not None and extractor == TRAFILATURA:
         if marked_up(page):
             blocks = lead(region_blocks, blocks) + blocks
         elif fills_in(blocks, region_blocks):
@@ -184,7 +220,9 @@ def generic_article(
         raise NotAnArticle(Reason.NO_TEXT, "neither trafilatura nor readability found article text")
     if document is None:  # readability's text: trafilatura's metadata alone
         document = trafilatura.extract_metadata(
-            clean_markup(html_text), default_url=page.url, date_config={"original_date": True}
+            clean_markup(html_text),
+            default_url=page.url,
+            date_config={"original_date": True, "extensive_search": not dated},
         )
 
     meta, names = page.meta, page.site_names

@@ -209,8 +209,11 @@ def process_pool(
     """A pool of extraction processes, the extraction stack imported once in each (or
     `initializer(*initargs)` run, a module-level function), that die with this process
     (module docstring)."""
-    # forkserver: never fork a process that may run threads (the crawler's reactor)
+    # forkserver: never fork a process that may run threads (the crawler's reactor). The fork
+    # server imports the extraction stack once, before it forks the first worker: each worker
+    # starts with it in memory (shared until written) instead of importing it again.
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pages.extract", "pages.generic"])
     return ProcessPoolExecutor(
         workers,
         mp_context=context,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -141,10 +142,28 @@ def _split_query(query: str) -> list[_Param]:
     return params
 
 
+# Parsed URLs, by URL and the identity of the profiles they were parsed with (kept with them, so
+# that an id reused by another tuple never answers): a page's links are read several times.
+_PARSED: dict[tuple[str, int], tuple[Profiles, _Parsed | None]] = {}
+_PARSED_MAX = 20_000
+
+
 def _parse(url: str, profiles: Profiles | None) -> _Parsed | None:
     """Canonicalise an http(s) URL; None for any other scheme. Raises ValueError if malformed."""
     if profiles is None:
         profiles = default_profiles()
+    key = (url, id(profiles))
+    cached = _PARSED.get(key)
+    if cached is not None and cached[0] is profiles:
+        return cached[1]
+    parsed = _parse_new(url, profiles)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[key] = (profiles, parsed)
+    return parsed
+
+
+def _parse_new(url: str, profiles: Profiles) -> _Parsed | None:
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in _HTTP_SCHEMES or not parts.hostname:
         return None
@@ -281,6 +300,19 @@ def resolve(base: str, href: str) -> str | None:
     As browsers do, leading and trailing whitespace is stripped and tabs and newlines inside the
     reference are removed.
     """
+    # a page's links are mostly absolute or from the site's root: resolved against the site
+    # alone, they are the same on every page, and looked up once
+    if href.startswith("/") and not href.startswith("//"):
+        scheme, _, rest = base.partition("://")
+        base = f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}/"
+    elif href.startswith(("http://", "https://")):
+        base = ""
+    return _resolve(base, href)
+
+
+@lru_cache(maxsize=20_000)
+def _resolve(base: str, href: str) -> str | None:
+    """`resolve`, remembered."""
     href = re.sub(r"[\t\n\r]", "", href.strip())
     try:
         ref = urlsplit(href)

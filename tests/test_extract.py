@@ -593,6 +593,8 @@ def test_clean_title_cuts_to_the_headline():
 def test_second_opinion_replaces_a_much_shorter_trafilatura_text(monkeypatch):
     long = [f"Readability paragraph {i} " + "word " * 30 for i in range(6)]
     monkeypatch.setattr(generic, "_readability_blocks", lambda html, url: long)
+    # a page without an article region (whose text would say nothing was lost)
+    monkeypatch.setattr(generic, "article_region", lambda root, headline: None)
     page = parse_page(BLOG_URL, BLOG.encode())  # trafilatura keeps about 90 words
     assert page.extractor == "readability"
     assert page.text.split("\n\n")[0].startswith("Readability paragraph 0")
@@ -611,9 +613,42 @@ def test_second_opinion_when_trafilatura_finds_nothing(monkeypatch):
     import trafilatura
 
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
+    monkeypatch.setattr(generic, "article_region", lambda root, headline: None)
     page = parse_page(BLOG_URL, (BLOG.replace("</p>", " " + "more words " * 20 + "</p>")).encode())
     assert page.extractor == "readability"
     assert "They review every arrest before it goes to charge." in page.text.split("\n\n")
+    assert page.title == "Why sergeants matter"  # trafilatura's metadata alone
+    assert page.published == "2021-03-04T10:30:00+00:00"
+
+
+def test_the_article_region_spares_the_second_opinion(monkeypatch):
+    # the region a reader sees holds no more words than trafilatura kept: nothing was lost, so
+    # neither trafilatura's fallbacks nor readability are asked
+    def never(*args, **kwargs):
+        raise AssertionError("readability asked")
+
+    monkeypatch.setattr(generic, "_readability_blocks", never)
+    asked = []
+    bare = generic.trafilatura.bare_extraction
+
+    def counted(*args, **kwargs):
+        asked.append(kwargs["fast"])
+        return bare(*args, **kwargs)
+
+    monkeypatch.setattr(generic.trafilatura, "bare_extraction", counted)
+    page = parse_page(BLOG_URL, BLOG.encode())
+    assert page.extractor == "trafilatura" and asked == [True]
+    assert page.text.startswith("Sergeants are the backbone")
+
+
+def test_the_region_is_the_text_when_trafilatura_keeps_nothing(monkeypatch):
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
+    page = parse_page(BLOG_URL, (BLOG.replace("</p>", " " + "more words " * 20 + "</p>")).encode())
+    assert page.extractor == "region"
+    assert any(b.startswith("They review every arrest before it goes to charge.") for b in
+               page.text.split("\n\n"))  # fmt: skip
     assert page.title == "Why sergeants matter"  # trafilatura's metadata alone
     assert page.published == "2021-03-04T10:30:00+00:00"
 

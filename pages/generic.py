@@ -15,8 +15,8 @@ path never imports trafilatura or readability.
    have; no "By", e-mail, job ("Reporter", "Staff writer"), group or site-name authors, and
    only names the page shows; the headline and byline trafilatura keeps at the top of the text
    taken off it; dates from the metadata, else the dateline read day first (with its time), else
-   htmldate's (`_generic_published`). Such an Article carries no links: pages of sites without a
-   profile are never followed.
+   htmldate's (`_generic_published`). The Article carries no links: pages/extract.py adds the
+   ones the generic discovery (pages/links.py) found.
 """
 
 from __future__ import annotations
@@ -24,14 +24,17 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import justext.core
 import lxml.html
 import trafilatura
 from lxml import etree
 from readability import Document
 from readability.readability import Unparseable
+from trafilatura.utils import load_html
 
 from archive.records import Article, NotAnArticle, Reason
 from pages.bylines import byline_name, clean_author, clean_title, squash
@@ -45,6 +48,33 @@ from pages.pagetext import HTML_PARSER, TextBlocks, clean_markup, first_text, no
 from pages.region import article_region, fills_in, lead, marked_up, prune, region_document
 
 __all__ = ["READABILITY", "TRAFILATURA", "article_body", "generic_article"]
+
+
+def _remembered_stoplists(define: Callable[[Any], frozenset[str]]) -> Callable[[Any], frozenset]:
+    """justext's `define_stoplist`, answering again from memory for a stoplist it has seen.
+
+    trafilatura's justext fallback passes the union of every justext language's stopwords (some
+    150,000 words, one tuple made once per process) to `classify_paragraphs`, which lower-cases
+    it into a frozenset on every call. justext remembers the answer (an lru_cache), but finding
+    it there hashes and compares the whole tuple: 7 ms a page, a quarter of the time the generic
+    reader takes on an article trafilatura's fallbacks read. Here the same (immutable) tuple
+    object is found by identity; any other stoplist is defined as before."""
+    seen: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+    def define_stoplist(stoplist: Any) -> frozenset[str]:
+        if not isinstance(stoplist, tuple):
+            return define(stoplist)
+        known = seen.get(id(stoplist))
+        if known is None or known[0] is not stoplist:
+            known = seen[id(stoplist)] = (stoplist, define(stoplist))
+        return known[1]
+
+    define_stoplist.remembers_stoplists = True  # type: ignore[attr-defined]
+    return define_stoplist
+
+
+if not hasattr(justext.core.define_stoplist, "remembers_stoplists"):
+    justext.core.define_stoplist = _remembered_stoplists(justext.core.define_stoplist)
 
 # trafilatura takes about 1.5 s a megabyte on table-heavy pages (its fallback extractors and the
 # extensive date search grow with the page): over `_FALLBACK_FAST_ABOVE` characters both are
@@ -98,8 +128,9 @@ def article_body(
     date_search: bool = True,
 ) -> tuple[list[str], str, Any]:
     """The article text blocks of a page without a profile, the extractor that found them
-    (TRAFILATURA or READABILITY) and trafilatura's document (metadata; None when it found no
-    text). [] when neither finds any text. This is the fallback path of `parse_page`.
+    (TRAFILATURA, READABILITY or REGION) and trafilatura's metadata of the page (a Document;
+    None when trafilatura cannot parse it). [] when no extractor finds any text. This is the
+    fallback path of `parse_page`.
 
     `walked`: the text blocks of the article region a reader sees (pages/region.py), if the
     page has one. When the region holds less than `_SECOND_OPINION_RATIO` times the words
@@ -108,14 +139,26 @@ def article_body(
     text): that text stands, and the fallbacks or readability are not asked. When the region is
     all trafilatura's main extractor misses (it keeps nothing), the region's own text is taken.
     `date_search`: whether trafilatura's date (htmldate) may search the whole page: not when the
-    page's metadata or dateline already gave the date (`_generic_published` prefers them)."""
+    page's metadata or dateline already gave the date (`_generic_published` prefers them).
+
+    The page is parsed once and its metadata read once, however many passes the text takes
+    (each pass works on its own copy of the tree)."""
+    tree = load_html(html_text)
+    blocks: list[str] = []
+    document = None
     large = len(html_text) > _FALLBACK_FAST_ABOVE
+    if tree is not None:
+        document = trafilatura.extract_metadata(
+            tree,
+            default_url=url,
+            date_config={"original_date": True, "extensive_search": date_search and not large},
+        )
     if large:
-        document = _trafilatura(html_text, url, fast=True, search=False)
-        return _trafilatura_blocks(document.body) if document else [], TRAFILATURA, document
-    for fast in (True, False) if walked is not None else (False,):
-        document = _trafilatura(html_text, url, fast=fast, search=date_search)
-        blocks = _trafilatura_blocks(document.body) if document is not None else []
+        blocks = _trafilatura(tree, url, fast=True) if tree is not None else []
+        return blocks, TRAFILATURA, document
+    passes = () if tree is None else (True, False) if walked is not None else (False,)
+    for fast in passes:
+        blocks = _trafilatura(tree, url, fast=fast)
         if (
             walked is not None
             and blocks
@@ -131,19 +174,14 @@ def article_body(
     return blocks, TRAFILATURA, document
 
 
-def _trafilatura(html_text: str, url: str | None, *, fast: bool, search: bool) -> Any:
-    """trafilatura's Document of the page (None when it finds no text); `fast`: without its
-    fallback extractors; `search`: with htmldate's extensive date search."""
+def _trafilatura(tree: Any, url: str | None, *, fast: bool) -> list[str]:
+    """trafilatura's text blocks of the page ([] when it finds none); `fast`: without its
+    fallback extractors. The tree is left as it was (trafilatura works on a copy)."""
     document = trafilatura.bare_extraction(
-        html_text,
-        url=url,
-        fast=fast,
-        with_metadata=True,
-        date_extraction_params={"original_date": True, "extensive_search": search},
-        **_TRAFILATURA_OPTIONS,
+        tree, url=url, fast=fast, with_metadata=False, **_TRAFILATURA_OPTIONS
     )
     assert not isinstance(document, dict)  # as_dict is off: a Document or None
-    return document
+    return _trafilatura_blocks(document.body) if document is not None else []
 
 
 def _word_count(blocks: list[str]) -> int:
@@ -218,7 +256,7 @@ def generic_article(
             blocks, extractor = region_blocks, REGION
     if not blocks:
         raise NotAnArticle(Reason.NO_TEXT, "neither trafilatura nor readability found article text")
-    if document is None:  # readability's text: trafilatura's metadata alone
+    if document is None:  # a page trafilatura could not parse: its metadata from the text
         document = trafilatura.extract_metadata(
             clean_markup(html_text),
             default_url=page.url,

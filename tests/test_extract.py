@@ -653,6 +653,45 @@ def test_the_region_is_the_text_when_trafilatura_keeps_nothing(monkeypatch):
     assert page.published == "2021-03-04T10:30:00+00:00"
 
 
+def test_both_passes_read_the_page_and_its_metadata_once(monkeypatch):
+    # the region holds far more words than trafilatura's fast pass keeps: the full pass runs
+    # too, on the same parsed page, and the metadata is read once for both
+    asked, metadata = [], []
+    bare, extract_metadata = (
+        generic.trafilatura.bare_extraction,
+        generic.trafilatura.extract_metadata,
+    )
+
+    def fast_keeps_little(tree, *args, **kwargs):
+        asked.append((kwargs["fast"], kwargs["with_metadata"]))
+        document = bare(tree, *args, **kwargs)
+        if kwargs["fast"] and document is not None:
+            del document.body[1:]
+        return document
+
+    def counted(*args, **kwargs):
+        metadata.append(1)
+        return extract_metadata(*args, **kwargs)
+
+    monkeypatch.setattr(generic.trafilatura, "bare_extraction", fast_keeps_little)
+    monkeypatch.setattr(generic.trafilatura, "extract_metadata", counted)
+    page = parse_page(BLOG_URL, BLOG.encode())
+    assert asked[:2] == [(True, False), (False, False)] and len(metadata) == 1
+    assert page.title == "Why sergeants matter" and "backbone" in page.text
+
+
+def test_justext_stoplists_are_found_by_identity():
+    import justext.core
+    from trafilatura import external
+
+    stoplist = external.JT_STOPLIST or external.jt_stoplist_init()
+    first = justext.core.define_stoplist(stoplist)
+    assert first == frozenset(word.lower() for word in stoplist)
+    assert justext.core.define_stoplist(stoplist) is first
+    # another stoplist, with the same words or not, is its own
+    assert justext.core.define_stoplist(("The", "a")) == frozenset({"the", "a"})
+
+
 def test_readability_without_a_main_block_gives_no_opinion():
     nav = "<html><body><nav><a href=/>Home</a></nav></body></html>"
     assert generic._readability_blocks(nav, None) == []

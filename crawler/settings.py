@@ -86,7 +86,7 @@ TRAP_PATIENCE = 5  # listing pages in a row without a new entry before a chain i
 PROFILES_DIRS: list[str] = []
 PROFILE_LOCALHOST_MIRRORS = True
 ARCHIVE_RETRY_FAILED = True  # also start from the retry queue and an unfinished crawl's seeds
-EXTRACT_WORKERS = 0  # extraction worker processes; 0 = one per CPU core
+EXTRACT_WORKERS = 0  # extraction worker processes; 0 = one per CPU core but one, at least one
 # Settings copied into each crawl's row of the `crawls` table, to tell how a crawl was run.
 ARCHIVE_RECORDED_SETTINGS = [
     "USER_AGENT",

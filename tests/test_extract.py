@@ -13,6 +13,7 @@ import pytest
 import trafilatura
 
 from archive.records import Article, CommentThread, Link, Listing, NotAnArticle
+from pages import body as text_body
 from pages import generic
 from pages.bylines import clean_author, clean_title
 from pages.dates import parse_date
@@ -433,7 +434,7 @@ def test_speed():
 def test_links_are_link_records():
     _, page = parse_case("table_article")
     assert all(isinstance(link, Link) for link in page.links)
-    assert generic.TRAFILATURA == "trafilatura"
+    assert text_body.TRAFILATURA == "trafilatura"
 
 
 # --- robustness
@@ -592,7 +593,7 @@ def test_clean_title_cuts_to_the_headline():
 
 def test_second_opinion_replaces_a_much_shorter_trafilatura_text(monkeypatch):
     long = [f"Readability paragraph {i} " + "word " * 30 for i in range(6)]
-    monkeypatch.setattr(generic, "_readability_blocks", lambda html, url: long)
+    monkeypatch.setattr(text_body, "_readability_blocks", lambda html, url: long)
     # a page without an article region (whose text would say nothing was lost)
     monkeypatch.setattr(generic, "article_region", lambda root, headline: None)
     page = parse_page(BLOG_URL, BLOG.encode())  # trafilatura keeps about 90 words
@@ -603,7 +604,7 @@ def test_second_opinion_replaces_a_much_shorter_trafilatura_text(monkeypatch):
 
 def test_second_opinion_of_similar_length_leaves_trafilatura_text(monkeypatch):
     similar = ["Readability paragraph " + "word " * 100]
-    monkeypatch.setattr(generic, "_readability_blocks", lambda html, url: similar)
+    monkeypatch.setattr(text_body, "_readability_blocks", lambda html, url: similar)
     page = parse_page(BLOG_URL, BLOG.encode())
     assert page.extractor == "trafilatura"
     assert page.text.startswith("Sergeants are the backbone")
@@ -627,15 +628,15 @@ def test_the_article_region_spares_the_second_opinion(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("readability asked")
 
-    monkeypatch.setattr(generic, "_readability_blocks", never)
+    monkeypatch.setattr(text_body, "_readability_blocks", never)
     asked = []
-    bare = generic.trafilatura.bare_extraction
+    bare = text_body.trafilatura.bare_extraction
 
     def counted(*args, **kwargs):
         asked.append(kwargs["fast"])
         return bare(*args, **kwargs)
 
-    monkeypatch.setattr(generic.trafilatura, "bare_extraction", counted)
+    monkeypatch.setattr(text_body.trafilatura, "bare_extraction", counted)
     page = parse_page(BLOG_URL, BLOG.encode())
     assert page.extractor == "trafilatura" and asked == [True]
     assert page.text.startswith("Sergeants are the backbone")
@@ -658,8 +659,8 @@ def test_both_passes_read_the_page_and_its_metadata_once(monkeypatch):
     # too, on the same parsed page, and the metadata is read once for both
     asked, metadata = [], []
     bare, extract_metadata = (
-        generic.trafilatura.bare_extraction,
-        generic.trafilatura.extract_metadata,
+        text_body.trafilatura.bare_extraction,
+        text_body.trafilatura.extract_metadata,
     )
 
     def fast_keeps_little(tree, *args, **kwargs):
@@ -673,8 +674,8 @@ def test_both_passes_read_the_page_and_its_metadata_once(monkeypatch):
         metadata.append(1)
         return extract_metadata(*args, **kwargs)
 
-    monkeypatch.setattr(generic.trafilatura, "bare_extraction", fast_keeps_little)
-    monkeypatch.setattr(generic.trafilatura, "extract_metadata", counted)
+    monkeypatch.setattr(text_body.trafilatura, "bare_extraction", fast_keeps_little)
+    monkeypatch.setattr(text_body.trafilatura, "extract_metadata", counted)
     page = parse_page(BLOG_URL, BLOG.encode())
     assert asked[:2] == [(True, False), (False, False)] and len(metadata) == 1
     assert page.title == "Why sergeants matter" and "backbone" in page.text
@@ -694,9 +695,9 @@ def test_justext_stoplists_are_found_by_identity():
 
 def test_readability_without_a_main_block_gives_no_opinion():
     nav = "<html><body><nav><a href=/>Home</a></nav></body></html>"
-    assert generic._readability_blocks(nav, None) == []
-    assert generic._readability_blocks("<html><head><title>x</title></head></html>", None) == []
-    blocks = generic._readability_blocks(BLOG, BLOG_URL)
+    assert text_body._readability_blocks(nav, None) == []
+    assert text_body._readability_blocks("<html><head><title>x</title></head></html>", None) == []
+    blocks = text_body._readability_blocks(BLOG, BLOG_URL)
     assert "They review every arrest before it goes to charge." in blocks
 
 

@@ -159,3 +159,26 @@ def test_crawl_workers_die_with_a_killed_crawl(tmp_path):
         with own_group(args, env=server.env()) as main:
             family = wait_for_workers(main, workers=2)
             kill_and_check_nothing_is_left(main, family)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity here")
+def test_a_crawl_leaves_a_core_to_itself():
+    # the crawl process is CPU-bound too: one extraction worker per core it may run on but one,
+    # at least one (run in a child, whose CPU affinity is its own to narrow)
+    from crawler.workers import PageParser, default_workers
+
+    cores = len(os.sched_getaffinity(0))
+    assert default_workers() == max(1, cores - 1)
+    code = (
+        "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+        "from crawler.workers import default_workers; print(default_workers())"
+    )
+    one_core = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert one_core.stdout.strip() == "1"
+    parser = PageParser(3)
+    try:
+        assert parser.workers == 3  # a number given is taken as it is
+    finally:
+        parser.close()

@@ -107,7 +107,12 @@ def region_document(root: Any, region: Any, headline: Any, shown: Any) -> tuple[
     marks = [el for el in (headline, shown) if el is not None and el in order]
     copies = {el: _counterpart(region, body, el) for el in marks}
     start = copies.get(headline)
-    if start is not None and _before_all_text(order, headline, region):
+    # the headline starts the article when a dateline follows it, or when (nearly) all the
+    # region's text comes after it; a short article under a long notice is the first case
+    if start is not None and (
+        (shown in order and order[shown] > order[headline])
+        or _before_all_text(order, headline, region)
+    ):
         _drop_before(body, start)
     for el in marks:
         twin = copies[el]

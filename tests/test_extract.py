@@ -708,3 +708,29 @@ def test_undeclared_windows_1252_body():
     assert "Chief\u2019s \u00a32m caf\u00e9" in decode_html(body, "text/html")
     # a declared charset still wins over the guess
     assert "\u00e2\u20ac" not in decode_html("\u2019".encode(), "text/html; charset=utf-8")
+
+
+def test_a_short_article_under_a_long_notice_starts_at_its_headline():
+    # a paywalled stub: fewer words in the article than in the notice and breadcrumb above its
+    # headline; the dateline under the headline says where the article starts
+    notice = (
+        "Planned maintenance: the website will be unavailable on Saturday night between "
+        "midnight and three in the morning while we upgrade our servers. Thank you for your "
+        "patience during this time."
+    )
+    html = f"""<html><head><title>Archive</title></head><body>
+<div id="wrap"><div id="nav"><a href="/">Home</a> <a href="/news/">News</a></div>
+<div id="content">
+<p><strong>{notice}</strong></p>
+<div class="trail"><a href="/">Home</a> / <a href="/news/">News</a> /
+<a href="/news/courts/">Courts</a></div>
+<h2>Van thief jailed in Hull</h2>
+<div class="meta">By Sam Okafor | 3 March 2021</div>
+<div class="copy"><p>A man who stole eleven vans from a depot was jailed for two years.</p>
+<p>Officers traced the vans through their trackers within a week of the thefts.</p></div>
+<p><a href="/news/">All news</a></p>
+</div></div></body></html>"""
+    page = parse_page("http://127.0.0.1:8/news/story.php?id=7", html.encode())
+    assert page.title == "Van thief jailed in Hull"
+    assert page.text.startswith("A man who stole eleven vans")
+    assert "maintenance" not in page.text and "Courts" not in page.text

@@ -37,7 +37,15 @@ from pages.links import Discovery
 from pages.metadata import PageMeta, ParsedPage
 from pages.notices import notices
 from pages.pagetext import TextBlocks, clean_markup, first_text, node_text, norm
-from pages.region import article_region, fills_in, lead, marked_up, prune, region_document
+from pages.region import (
+    article_region,
+    fills_in,
+    lead,
+    marked_up,
+    prune,
+    region_document,
+    through_last,
+)
 
 __all__ = ["generic_article"]
 
@@ -84,8 +92,8 @@ def generic_article(
     if region_blocks is not None and extractor == TRAFILATURA:
         if marked_up(page):
             blocks = lead(region_blocks, blocks) + blocks
-        elif fills_in(blocks, region_blocks):
-            blocks, extractor = region_blocks, REGION
+        elif fills_in(blocks, region := through_last(region_blocks, blocks)):
+            blocks, extractor = region, REGION
     if not blocks:
         raise NotAnArticle(Reason.NO_TEXT, "neither trafilatura nor readability found article text")
     if document is None:  # a page trafilatura could not parse: its metadata from the text

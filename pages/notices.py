@@ -6,6 +6,8 @@
 - **Notices**: a short block (under 80 words) about cookies; a subscription prompt ("available
   to subscribers only... Subscribe / Log in"), whose presence also marks a teaser as paywalled.
 - **Copyright lines**: a short line with "©" or "All rights reserved".
+- **Comment teasers**: a short block labelled as a reader's comment ("Latest comment:", "Top
+  comment -", "Most recent comments:"): the comment belongs to the thread, not the article.
 - **Link bars**: a short line that is links and little else, such as a breadcrumb ("Home » News
   » Crime"), share buttons ("Share: Twitter Facebook") or a footer's "Terms | Privacy".
 
@@ -37,6 +39,11 @@ _WEBSITE = re.compile(
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\ball rights reserved\b|^copyright\b", re.I)
 _SUBSCRIBE = re.compile(r"\bsubscri(?:be|bers?|ption)\b", re.I)
 _ACCESS = re.compile(r"\b(?:log ?in|sign ?in|subscribe|register|members?)\b", re.I)
+_COMMENT_TEASER = re.compile(
+    r"^(?:the\s+)?(?:latest|last|newest|most\s+recent|recent|top|featured|best|readers?'?s?|your)"
+    r"\s+(?:reader\s+)?comments?\s*(?:[:\-\u2013\u2014|]|\(\d+\)\s*:?)",
+    re.I,
+)
 _NOTICE_TAGS = ("p", "div", "table", "td", "section", "aside", "span", "font", "b", "strong",
                 "ul", "ol", "nav")  # fmt: skip
 _MAX_NOTICE_WORDS = 80
@@ -84,7 +91,9 @@ def notices(root: Any, base: str) -> Notices:
             and (el.find(".//a") is not None or el.find(".//button") is not None)
         )
         cookies = _COOKIES.search(text) and _WEBSITE.search(text) and words >= 8
-        if subscription or cookies or (words <= _MAX_BAR_WORDS * 2 and _COPYRIGHT.search(text)):
+        teaser = _COMMENT_TEASER.match(text)
+        copyright_line = words <= _MAX_BAR_WORDS * 2 and _COPYRIGHT.search(text)
+        if subscription or cookies or teaser or copyright_line:
             found.notices.append(el)
             found.paywall = found.paywall or subscription
             taken.update(el.iter())

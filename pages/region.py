@@ -83,6 +83,18 @@ def lead(walked: list[str], found: list[str]) -> list[str]:
     return lead if 0 < sum(len(b.split()) for b in lead) <= 60 else []
 
 
+def through_last(walked: list[str], found: list[str]) -> list[str]:
+    """The region's text blocks up to the one that ends trafilatura's text: what trafilatura
+    leaves out inside or before the article is article text, what follows its last passage
+    (a comment teaser, an author's blurb, a "share this" line) is not. All of `walked` when
+    that passage is not found in it, or there is nothing after it."""
+    if not found:
+        return walked
+    tail = " ".join(norm(found[-1]).split()[-_FILL_IN_MIN_WORDS:])
+    ends = [i for i, block in enumerate(walked) if tail and tail in norm(block)]
+    return walked[: ends[-1] + 1] if ends else walked
+
+
 def fills_in(found: list[str], walked: list[str]) -> bool:
     """Whether the article region's own text (`walked`) is trafilatura's (`found`) and a little
     more (text trafilatura leaves out: a line of loose text before the first paragraph,

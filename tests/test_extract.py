@@ -734,3 +734,50 @@ def test_a_short_article_under_a_long_notice_starts_at_its_headline():
     assert page.title == "Van thief jailed in Hull"
     assert page.text.startswith("A man who stole eleven vans")
     assert "maintenance" not in page.text and "Courts" not in page.text
+
+
+STORY_URL = "http://127.0.0.1:8/news/article.cfm?id=5"
+
+
+def _story(after_body: str, inside_body: str = "") -> bytes:
+    """A table-era page with no article markup: the headline, a dateline, loose text before
+    the first paragraph (which trafilatura leaves out), the body, then `after_body`."""
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the story: officers in the county said the custody review would "
+        f"report by the spring, and the federation asked to see the figures first.</p>"
+        for n in range(1, 5)
+    )
+    return f"""<html><head><title>Dispatch</title></head><body><table><tr>
+<td><a href="/">Home</a> <a href="/news/index.cfm">News</a></td></tr><tr><td>
+<div class="story"><h2>Custody suites to be reviewed</h2>
+<div><span>By Priya Raman</span> &middot; <span>Sunday 2 March 2014</span></div>
+<div class="storytext">The review was announced on Friday afternoon by the chief constable herself.
+{paragraphs}{inside_body}</div>{after_body}
+<div><a href="comments.cfm?id=5">View Comments (1)</a> | <a href="index.cfm">More News</a></div>
+</div></td></tr></table></body></html>""".encode()
+
+
+def test_the_region_fills_in_only_up_to_the_articles_last_passage():
+    # text trafilatura leaves out before its first paragraph is the article's; a blurb after
+    # its last one (a teaser, an author's line) is not, labelled or not
+    blurb = (
+        "<div>Priya Raman has covered policing in the North East for the Dispatch since 2009.</div>"
+    )
+    page = parse_page(STORY_URL, _story(blurb))
+    assert page.text.startswith("The review was announced on Friday")
+    assert "Paragraph 4 of the story" in page.text and "North East" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("after_body", "inside_body"),
+    [
+        ("<div><em>Latest comment:</em> &ldquo;Who signed this off? Nobody asked the sergeants "
+         "who run the suites.&rdquo; &ndash; Custody Skipper</div>", ""),
+        ("", "<p><b>Top comment -</b> Who signed this off? Nobody asked the sergeants who run "
+         "the suites. (Custody Skipper)</p>"),
+    ],
+)  # fmt: skip
+def test_a_comment_teaser_is_never_article_text(after_body, inside_body):
+    page = parse_page(STORY_URL, _story(after_body, inside_body))
+    assert "Paragraph 4 of the story" in page.text
+    assert "signed this off" not in page.text and "comment" not in page.text.lower()

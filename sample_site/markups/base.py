@@ -71,6 +71,22 @@ class ListingView:
         """The numbered page links every listing shows: two either side of this page."""
         return range(max(1, self.page - 2), min(self.pages, self.page + 2) + 1)
 
+    def neighbours(self) -> list[tuple[str, str]]:
+        """("prev", path) and ("next", path) of the pages before and after this one, if any."""
+        steps = (("prev", self.page - 1), ("next", self.page + 1))
+        return [(rel, self.page_path(p)) for rel, p in steps if 1 <= p <= self.pages]
+
+    def pager(self, number: str, current: str, prev: str, next_: str) -> list[str]:
+        """The pagination a reader sees, in order: `prev` (when there is a page before), the
+        numbered pages of `window` (`current` for this one, `number` for the others), `next_`
+        (when there is a page after). Templates: {href} is a page's path, {p} its number."""
+        nav = [prev.format(href=path) for rel, path in self.neighbours() if rel == "prev"]
+        nav += [
+            current.format(p=p) if p == self.page else number.format(href=self.page_path(p), p=p)
+            for p in self.window()
+        ]
+        return nav + [next_.format(href=path) for rel, path in self.neighbours() if rel == "next"]
+
 
 class Markup:
     """One way of writing the site. Subclasses set the class attributes and render the pages;

@@ -208,23 +208,15 @@ class Blog(Markup):
             f'<article class="post type-post status-publish hentry"><header class="entry-header"><h2 class="entry-title"><a href="{escape(href)}" rel="bookmark">{escape(title)}</a></h2></header><div class="entry-summary"><p>{escape(teaser)}</p></div></article>'
             for href, title, teaser in v.entries
         )
-        links, nav = "", []
-        if v.page > 1:
-            links += f'<link rel="prev" href="{base}{v.page_path(v.page - 1)}" />\n'
-            nav.append(
-                f'<a class="prev page-numbers" href="{base}{v.page_path(v.page - 1)}">&laquo; Newer stories</a>'
-            )
-        nav += [
-            f'<span class="page-numbers current">{p}</span>'
-            if p == v.page
-            else f'<a class="page-numbers" href="{base}{v.page_path(p)}">{p}</a>'
-            for p in v.window()
-        ]
-        if v.page < v.pages:
-            links += f'<link rel="next" href="{base}{v.page_path(v.page + 1)}" />\n'
-            nav.append(
-                f'<a class="next page-numbers" href="{base}{v.page_path(v.page + 1)}">Older stories &raquo;</a>'
-            )
+        links = "".join(
+            f'<link rel="{rel}" href="{base}{path}" />\n' for rel, path in v.neighbours()
+        )
+        nav = v.pager(
+            f'<a class="page-numbers" href="{base}{{href}}">{{p}}</a>',
+            '<span class="page-numbers current">{p}</span>',
+            f'<a class="prev page-numbers" href="{base}{{href}}">&laquo; Newer stories</a>',
+            f'<a class="next page-numbers" href="{base}{{href}}">Older stories &raquo;</a>',
+        )
         return (
             _head(f"News | {SITE_NAME}", base, links, "archive category")
             + f"""<div id="primary" class="content-area"><div id="content" class="site-content" role="main">

@@ -164,17 +164,12 @@ class Bulletin(Markup):
             f'<div class="leading"><h2 class="contentheading"><a href="{escape(href)}" class="contentpagetitle">{escape(title)}</a></h2><p>{escape(teaser)}</p><a href="{escape(href)}" class="readon">Read more...</a></div>'
             for href, title, teaser in v.entries
         )
-        nav = []
-        if v.page > 1:
-            nav.append(f'<li><a href="{v.page_path(v.page - 1)}" title="Prev">&lsaquo;</a></li>')
-        nav += [
-            f"<li><span>{p}</span></li>"
-            if p == v.page
-            else f'<li><a href="{v.page_path(p)}" title="{p}">{p}</a></li>'
-            for p in v.window()
-        ]
-        if v.page < v.pages:
-            nav.append(f'<li><a href="{v.page_path(v.page + 1)}" title="Next">&rsaquo;</a></li>')
+        nav = v.pager(
+            '<li><a href="{href}" title="{p}">{p}</a></li>',
+            "<li><span>{p}</span></li>",
+            '<li><a href="{href}" title="Prev">&lsaquo;</a></li>',
+            '<li><a href="{href}" title="Next">&rsaquo;</a></li>',
+        )
         return (
             _head(
                 f"News | {SITE_NAME}",

@@ -155,14 +155,12 @@ class Divsoup(Markup):
             f'<div><h4><a href="{escape(href)}">{escape(title)}</a></h4><p>{escape(teaser)}</p></div>'
             for href, title, teaser in v.entries
         )
-        nav = []
-        if v.page > 1:
-            nav.append(f'&laquo; <a href="{v.page_path(v.page - 1)}">Newer</a>')
-        nav += [
-            str(p) if p == v.page else f'<a href="{v.page_path(p)}">{p}</a>' for p in v.window()
-        ]
-        if v.page < v.pages:
-            nav.append(f'<a href="{v.page_path(v.page + 1)}">Older</a> &raquo;')
+        nav = v.pager(
+            '<a href="{href}">{p}</a>',
+            "{p}",
+            '&laquo; <a href="{href}">Newer</a>',
+            '<a href="{href}">Older</a> &raquo;',
+        )
         return (
             _head(
                 f"{SITE_NAME} - News",

@@ -126,14 +126,12 @@ class Lite(Markup):
             f'<li><a href="{escape(href)}">{escape(title)}</a><br>{escape(teaser)}</li>'
             for href, title, teaser in v.entries
         )
-        nav = []
-        if v.page > 1:
-            nav.append(f'<a href="{v.page_path(v.page - 1)}" rel="prev">Previous</a>')
-        nav += [
-            str(p) if p == v.page else f'<a href="{v.page_path(p)}">{p}</a>' for p in v.window()
-        ]
-        if v.page < v.pages:
-            nav.append(f'<a href="{v.page_path(v.page + 1)}" rel="next">Next</a>')
+        nav = v.pager(
+            '<a href="{href}">{p}</a>',
+            "{p}",
+            '<a href="{href}" rel="prev">Previous</a>',
+            '<a href="{href}" rel="next">Next</a>',
+        )
         start = (v.page - 1) * 20 + 1
         return (
             _head(f"News | {SITE_NAME}", '<meta charset="utf-8">')

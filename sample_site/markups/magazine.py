@@ -219,23 +219,15 @@ class Magazine(Markup):
             f'<li class="c-list__item"><h3 class="c-list__title"><a href="{escape(href)}">{escape(title)}</a></h3><p class="c-list__teaser">{escape(teaser)}</p></li>'
             for href, title, teaser in v.entries
         )
-        links, nav = "", []
-        if v.page > 1:
-            links += f'<link rel="prev" href="{v.base}{v.page_path(v.page - 1)}">\n'
-            nav.append(
-                f'<a class="c-pager__prev" rel="prev" href="{v.page_path(v.page - 1)}">&lsaquo; Previous</a>'
-            )
-        nav += [
-            f'<span class="c-pager__current">{p}</span>'
-            if p == v.page
-            else f'<a class="c-pager__num" href="{v.page_path(p)}">{p}</a>'
-            for p in v.window()
-        ]
-        if v.page < v.pages:
-            links += f'<link rel="next" href="{v.base}{v.page_path(v.page + 1)}">\n'
-            nav.append(
-                f'<a class="c-pager__next" rel="next" href="{v.page_path(v.page + 1)}">Next &rsaquo;</a>'
-            )
+        links = "".join(
+            f'<link rel="{rel}" href="{v.base}{path}">\n' for rel, path in v.neighbours()
+        )
+        nav = v.pager(
+            '<a class="c-pager__num" href="{href}">{p}</a>',
+            '<span class="c-pager__current">{p}</span>',
+            '<a class="c-pager__prev" rel="prev" href="{href}">&lsaquo; Previous</a>',
+            '<a class="c-pager__next" rel="next" href="{href}">Next &rsaquo;</a>',
+        )
         return (
             _head(f"News | {SITE_NAME}", '<meta charset="utf-8">', links, "t-listing")
             + _chrome()

@@ -158,21 +158,15 @@ class Newsroom(Markup):
             f'<article class="Card_root__0Po9i"><a class="Card_link__6Yt5r" href="{escape(href)}"><h2 class="Card_title__2We3q">{escape(title)}</h2><p>{escape(teaser)}</p></a></article>'
             for href, title, teaser in v.entries
         )
-        links, nav = "", []
-        if v.page > 1:
-            links += f'<link rel="prev" href="{v.base}{v.page_path(v.page - 1)}"/>\n'
-            nav.append(
-                f'<a href="{v.page_path(v.page - 1)}" aria-label="Previous page">&laquo;</a>'
-            )
-        nav += [
-            f'<a aria-current="page">{p}</a>'
-            if p == v.page
-            else f'<a href="{v.page_path(p)}">{p}</a>'
-            for p in v.window()
-        ]
-        if v.page < v.pages:
-            links += f'<link rel="next" href="{v.base}{v.page_path(v.page + 1)}"/>\n'
-            nav.append(f'<a href="{v.page_path(v.page + 1)}" aria-label="Next page">&raquo;</a>')
+        links = "".join(
+            f'<link rel="{rel}" href="{v.base}{path}"/>\n' for rel, path in v.neighbours()
+        )
+        nav = v.pager(
+            '<a href="{href}">{p}</a>',
+            '<a aria-current="page">{p}</a>',
+            '<a href="{href}" aria-label="Previous page">&laquo;</a>',
+            '<a href="{href}" aria-label="Next page">&raquo;</a>',
+        )
         return (
             _head(f"News | {SITE_NAME}", '<meta charset="utf-8"/>', links)
             + f"""<h1 class="Listing_title__5Tg6h">News</h1>

@@ -160,13 +160,12 @@ class Tables(Markup):
             f'<TR><TD><FONT FACE="Verdana" SIZE="2"><B><A HREF="{escape(href)}">{escape(title)}</A></B><BR>{escape(teaser)}</FONT><BR><BR></TD></TR>'
             for href, title, teaser in v.entries
         )
-        nav = []
-        if v.page > 1:
-            nav.append(f'<A HREF="{v.page_path(v.page - 1)}">Previous</A>')
-        for p in v.window():
-            nav.append(f"<B>{p}</B>" if p == v.page else f'<A HREF="{v.page_path(p)}">{p}</A>')
-        if v.page < v.pages:
-            nav.append(f'<A HREF="{v.page_path(v.page + 1)}">Next</A>')
+        nav = v.pager(
+            '<A HREF="{href}">{p}</A>',
+            "<B>{p}</B>",
+            '<A HREF="{href}">Previous</A>',
+            '<A HREF="{href}">Next</A>',
+        )
         return (
             _head(None)
             + f"""<TD WIDTH="630" COLSPAN="2" VALIGN="top"><TABLE WIDTH="100%" CELLPADDING="8" BORDER="0">

@@ -172,17 +172,12 @@ class Weekly(Markup):
             f'<div class="NewsItem"><a id="ctl00_cph_rptNews_ctl{k:02d}_lnkTitle" class="NewsItemTitle" href="{escape(href)}">{escape(title)}</a><br /><span class="NewsItemTeaser">{escape(teaser)}</span></div>'
             for k, (href, title, teaser) in enumerate(v.entries)
         )
-        nav = []
-        if v.page > 1:
-            nav.append(f'<a href="{v.page_path(v.page - 1)}">&lsaquo; Prev</a>')
-        nav += [
-            f'<span class="CurrentPage">{p}</span>'
-            if p == v.page
-            else f'<a href="{v.page_path(p)}">{p}</a>'
-            for p in v.window()
-        ]
-        if v.page < v.pages:
-            nav.append(f'<a href="{v.page_path(v.page + 1)}">Next &rsaquo;</a>')
+        nav = v.pager(
+            '<a href="{href}">{p}</a>',
+            '<span class="CurrentPage">{p}</span>',
+            '<a href="{href}">&lsaquo; Prev</a>',
+            '<a href="{href}">Next &rsaquo;</a>',
+        )
         return (
             _head(
                 f"{SITE_NAME} - News",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ import pytest
 
 from sample_site import BASE, TOUCH, WWW, build_site, resolve_href, serve_site
 from sample_site.content import CP1252_MARKERS
+from tests.loopback import loopback_only, openers  # noqa: F401 - loopback_only: an autouse fixture
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,36 +34,9 @@ MAX_BODY = 5_000_000  # what our little crawler below is willing to download
 # --- plumbing -------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch):
-    """Fail any connection to an address other than 127.0.0.1."""
-    real = socket.create_connection
-
-    def guarded(address, *args, **kwargs):
-        assert address[0] == "127.0.0.1", f"tried to connect to {address!r}"
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", guarded)
-
-
-class _Proxy(urllib.request.ProxyHandler):
-    """A ProxyHandler that never bypasses the proxy (urllib would honour no_proxy)."""
-
-    def proxy_open(self, req, proxy, type):  # noqa: A002 - urllib's signature
-        req.set_proxy(urlsplit(proxy).netloc, "http")
-        return None  # let HTTPHandler connect to the proxy
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
 class Client:
     def __init__(self, proxy_url: str):
-        proxy = _Proxy({"http": proxy_url})
-        self.follow = urllib.request.build_opener(proxy)
-        self.plain = urllib.request.build_opener(_Proxy({"http": proxy_url}), _NoRedirect())
+        self.follow, self.plain = openers(proxy_url)
 
     def get(self, url: str, *, follow: bool = True, timeout: float = 5.0, max_body=None):
         """(status, headers, body, final URL); status None on a timeout."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import socket
 import urllib.error
 import urllib.request
 from collections import deque
@@ -22,48 +21,21 @@ import pytest
 
 from sample_site import MARKUPS, TOUCH, WWW, build_site, serve_site
 from sample_site.links import PROXY
+from tests.loopback import loopback_only, openers  # noqa: F401 - loopback_only: an autouse fixture
 
 N_ARTICLES = 40
 MODES = ("proxy", "origin")
 TRACKING = re.compile(r"^(utm_.*|ref|cfid|cftoken|jsessionid|sid)$", re.I)
 
 
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch):
-    """Fail any connection to an address other than 127.0.0.1."""
-    real = socket.create_connection
-
-    def guarded(address, *args, **kwargs):
-        assert address[0] == "127.0.0.1", f"tried to connect to {address!r}"
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", guarded)
-
-
 # --- plumbing -------------------------------------------------------------------------------
-
-
-class _Proxy(urllib.request.ProxyHandler):
-    """A ProxyHandler that never bypasses the proxy (urllib would honour no_proxy)."""
-
-    def proxy_open(self, req, proxy, type):  # noqa: A002 - urllib's signature
-        req.set_proxy(urlsplit(proxy).netloc, "http")
-        return None
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
 
 
 class Client:
     """urllib through the fixture server as a proxy (proxy mode) or straight to it (origin)."""
 
     def __init__(self, proxy_url: str | None):
-        handler = _Proxy({"http": proxy_url}) if proxy_url else urllib.request.ProxyHandler({})
-        second = _Proxy({"http": proxy_url}) if proxy_url else urllib.request.ProxyHandler({})
-        self.follow = urllib.request.build_opener(handler)
-        self.plain = urllib.request.build_opener(second, _NoRedirect())
+        self.follow, self.plain = openers(proxy_url)
 
     def get(self, url: str, *, follow: bool = True, retries: int = 3):
         """(status, headers, body, final URL), retrying 429/500/503 as an obeying crawler."""

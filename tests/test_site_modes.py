@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -17,31 +16,15 @@ import pytest
 
 from sample_site import MARKUPS, TOUCH, WWW, build_site, get_markup, serve_site
 from sample_site.links import PROXY
+from tests.loopback import NoRedirect, loopback_only  # noqa: F401 - loopback_only: an autouse fixture
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch):
-    """Fail any connection to an address other than 127.0.0.1."""
-    real = socket.create_connection
-
-    def guarded(address, *args, **kwargs):
-        assert address[0] == "127.0.0.1", f"tried to connect to {address!r}"
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", guarded)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
 
 
 def _get(url: str, *, proxy: str | None = None, headers: dict | None = None):
     """(status, headers, body) without following redirects; `proxy`: send through it."""
     handler = urllib.request.ProxyHandler({"http": proxy} if proxy else {})
-    opener = urllib.request.build_opener(handler, _NoRedirect())
+    opener = urllib.request.build_opener(handler, NoRedirect())
     try:
         with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=5) as r:
             return r.status, r.headers, r.read()

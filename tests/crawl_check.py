@@ -33,11 +33,17 @@ FAST = [
 ]  # fmt: skip
 
 
-def loopback_env(proxy_url: str) -> dict[str, str]:
-    """The environment of a crawl that can only reach the fixture server."""
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")
+
+
+def loopback_env(proxy_url: str | None) -> dict[str, str]:
+    """The environment of a crawl that can only reach the fixture server: os.environ with every
+    proxy variable pointing at `proxy_url` (never bypassed), or with none (None)."""
     env = dict(os.environ)
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        env[name] = proxy_url
+    for name in PROXY_VARIABLES:
+        env.pop(name, None)
+        if proxy_url:
+            env[name] = proxy_url
     env["no_proxy"] = env["NO_PROXY"] = ""
     return env
 

@@ -19,18 +19,15 @@ from __future__ import annotations
 import os
 import struct
 import subprocess
-import sys
 import threading
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.test_crawl import FAST  # the settings that make a crawl of a loopback server fast
-
-CLI = str(Path(sys.executable).parent / "police-archive")
+# the command, the settings that make a crawl of a loopback server fast, its environment
+from tests.crawl_check import CLI, FAST, loopback_env
 
 
 @dataclass
@@ -139,20 +136,6 @@ class LoopbackServer:
     def env(self) -> dict[str, str]:
         """The environment of a process that can reach nothing but this server."""
         return loopback_env(self.base)
-
-
-PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")
-
-
-def loopback_env(proxy_url: str | None) -> dict[str, str]:
-    """os.environ with every proxy variable pointing at `proxy_url`, or with none (None)."""
-    env = dict(os.environ)
-    for name in PROXY_VARIABLES:
-        env.pop(name, None)
-        if proxy_url:
-            env[name] = proxy_url
-    env["no_proxy"] = env["NO_PROXY"] = ""
-    return env
 
 
 def crawl(

@@ -9,7 +9,6 @@ criteria.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
@@ -23,31 +22,14 @@ import pytest
 from pages.urls import canonical_url
 from sample_site import build_site, serve_site
 from sample_site.templates import COOKIES, OUTAGE, SUBSCRIBE
+from tests.crawl_check import CLI, FAST, loopback_env, token_f1
 
-CLI = str(Path(sys.executable).parent / "police-archive")
-FAST = [
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-    "-s", "DOWNLOAD_TIMEOUT=3",
-    "-s", "RETRY_BACKOFF_BASE=0.2",
-    "-s", "EXTRACT_WORKERS=2",
-]  # fmt: skip
 BOILERPLATE = [
     OUTAGE[:40], COOKIES[:40], SUBSCRIBE[:40], "In Other News", "More News", "Leave a Comment",
     "View Comments", "E-mail this article", "Email this article", "Print this page",
     "All rights reserved", "Latest Jobs", "Detective Constable", "Police Staff Investigator",
     "Terms", "Privacy", "Date - ", "Author: ", "Subscribe", "Log in", "Follow us",
 ]  # fmt: skip
-
-
-def loopback_env(proxy_url: str) -> dict[str, str]:
-    """The environment of a crawl that can only reach the fixture server."""
-    env = dict(os.environ)
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        env[name] = proxy_url
-    env["no_proxy"] = env["NO_PROXY"] = ""
-    return env
 
 
 def crawl(server, seeds, db, *extra: str) -> subprocess.CompletedProcess:
@@ -58,19 +40,6 @@ def crawl(server, seeds, db, *extra: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=600,
     )
-
-
-def tokens(text: str) -> Counter:
-    return Counter(re.findall(r"\w+", text.lower()))
-
-
-def token_f1(got: str, want: str) -> float:
-    g, w = tokens(got), tokens(want)
-    overlap = sum((g & w).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(g.values()), overlap / sum(w.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from pages.dates import parse_date
 from pages.pagetext import fold, node_text
@@ -129,6 +130,4 @@ _TOOL_PATH = re.compile(
 
 
 def _tool_path(url: str) -> bool:
-    from urllib.parse import urlsplit
-
     return bool(_TOOL_PATH.search(urlsplit(url).path.lower()))

@@ -16,16 +16,26 @@ COUNT_COLUMNS = (
     "articles_new",
     "articles_updated",
     "articles_unchanged",
+    "articles_flagged",
+    "articles_gone",
+    "not_modified",
     "comments_saved",
     "failures",
 )
 _COUNT_SQL = {
     "pages_fetched": "SELECT count(*) FROM fetches WHERE crawl_id = :id AND status IS NOT NULL",
     "articles_new": "SELECT count(*) FROM articles WHERE first_crawl_id = :id",
-    "articles_updated": "SELECT count(*) FROM articles WHERE last_crawl_id = :id "
-    "AND first_crawl_id IS NOT :id AND last_changed >= :started",
-    "articles_unchanged": "SELECT count(*) FROM articles WHERE last_crawl_id = :id "
-    "AND first_crawl_id IS NOT :id AND last_changed < :started",
+    "articles_updated": "SELECT count(DISTINCT url) FROM revisions WHERE crawl_id = :id "
+    "AND revision > 1 AND flags = ''",
+    "articles_unchanged": "SELECT count(*) FROM articles AS a WHERE last_crawl_id = :id "
+    "AND first_crawl_id IS NOT :id AND NOT EXISTS "
+    "(SELECT 1 FROM revisions AS r WHERE r.url = a.url AND r.crawl_id = :id)",
+    "articles_flagged": "SELECT count(DISTINCT url) FROM revisions WHERE crawl_id = :id "
+    "AND flags != ''",
+    "articles_gone": "SELECT count(*) FROM articles WHERE status = 'gone' "
+    "AND gone_since >= :started",
+    "not_modified": "SELECT count(*) FROM fetches WHERE crawl_id = :id "
+    "AND outcome = 'not_modified'",
     "comments_saved": "SELECT count(*) FROM comments WHERE first_crawl_id = :id",
     "failures": "SELECT count(*) FROM fetches WHERE crawl_id = :id AND outcome = 'failed'",
 }
@@ -56,6 +66,15 @@ def layout_misses(conn: sqlite3.Connection, crawl_id: int) -> dict[str, int]:
     sql = (
         "SELECT substr(detail, 1, instr(detail, ':') - 1) AS site, count(*) FROM fetches "
         "WHERE crawl_id = ? AND reason = 'layout_miss' GROUP BY site ORDER BY site"
+    )
+    return dict(conn.execute(sql, (crawl_id,)).fetchall())
+
+
+def flagged_articles(conn: sqlite3.Connection, crawl_id: int) -> dict[str, str]:
+    """The articles given a flagged revision by the crawl: url -> flags."""
+    sql = (
+        "SELECT url, flags FROM revisions WHERE crawl_id = ? AND flags != '' "
+        "GROUP BY url ORDER BY url"
     )
     return dict(conn.execute(sql, (crawl_id,)).fetchall())
 

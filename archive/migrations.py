@@ -32,9 +32,80 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE comments ADD COLUMN first_crawl_id INTEGER")
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    # keeping the archive over time: nothing a crawl captured is overwritten or deleted
+    for table, column in (
+        ("articles", "gone_since TEXT"),
+        ("articles", "flags TEXT"),
+        ("articles", "extractor_version TEXT NOT NULL DEFAULT ''"),
+        ("comments", "removed TEXT"),
+        ("links", "removed TEXT"),
+        ("crawls", "articles_flagged INTEGER"),
+        ("crawls", "articles_gone INTEGER"),
+        ("crawls", "not_modified INTEGER"),
+        ("fetches", "warc_file TEXT"),
+        ("fetches", "warc_offset INTEGER"),
+        ("fetches", "warc_date TEXT"),
+        ("fetches", "payload_digest TEXT"),
+        ("fetches", "etag TEXT"),
+        ("fetches", "last_modified TEXT"),
+    ):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    # the article_links view gains links.removed: ensure_schema creates it again
+    conn.execute("DROP VIEW IF EXISTS article_links")
+    # an article already gone: since when is not known, the latest failed fetch is the best guess
+    conn.execute(
+        "UPDATE articles SET gone_since = coalesce((SELECT max(f.fetched_at) FROM fetches AS f "
+        "WHERE f.url = articles.url AND f.reason IN ('http_404', 'http_410')), last_seen) "
+        "WHERE status = 'gone'"
+    )
+    # every article's version as the archive holds it becomes its first revision (the versions
+    # an older release overwrote are lost); the revisions table is created first
+    conn.execute(_REVISIONS_V3)
+    conn.execute(
+        "INSERT INTO revisions (url, revision, crawl_id, fetch_id, fetched_at, source, "
+        "content_hash, title, author, published, standfirst, text, category, paywalled, "
+        "word_count, extractor, extractor_version, flags) "
+        "SELECT url, 1, CASE WHEN last_changed = first_seen THEN first_crawl_id END, NULL, "
+        "last_changed, 'migration', content_hash, title, author, published, standfirst, text, "
+        "category, paywalled, word_count, extractor, '', '' FROM articles ORDER BY rowid"
+    )
+
+
+# revisions as schema version 3 creates it (archive/tables.py: REVISIONS; ensure_schema adds
+# its indexes and checks nothing else differs)
+_REVISIONS_V3 = """CREATE TABLE IF NOT EXISTS [revisions] (
+   [id] INTEGER PRIMARY KEY,
+   [url] TEXT NOT NULL,
+   [revision] INTEGER NOT NULL,
+   [crawl_id] INTEGER,
+   [fetch_id] INTEGER,
+   [fetched_at] TEXT NOT NULL,
+   [source] TEXT NOT NULL,
+   [content_hash] TEXT NOT NULL,
+   [title] TEXT NOT NULL,
+   [author] TEXT NOT NULL DEFAULT '',
+   [published] TEXT,
+   [standfirst] TEXT NOT NULL DEFAULT '',
+   [text] TEXT NOT NULL,
+   [category] TEXT NOT NULL DEFAULT '',
+   [paywalled] INTEGER NOT NULL DEFAULT 0,
+   [word_count] INTEGER NOT NULL DEFAULT 0,
+   [extractor] TEXT NOT NULL DEFAULT '',
+   [extractor_version] TEXT NOT NULL DEFAULT '',
+   [flags] TEXT NOT NULL DEFAULT ''
+)"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     # (the new url_aliases table is created with the schema's other missing tables)
     Migration(2, "fetches.detail; comments.first_crawl_id; url_aliases", _v2),
+    Migration(
+        3,
+        "revisions; frontier; articles.gone_since, flags, extractor_version; comments.removed; "
+        "links.removed; the fetch log's WARC pointers and validators; crawls' new counts",
+        _v3,
+    ),
 )
 
 

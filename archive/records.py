@@ -10,6 +10,7 @@ are what the database stores; `archive/schema.py` documents them from these defi
 - `PageKind`: what a page is (article, comment thread, listing);
 - `Section`: where on a page a followed link was (`links.section`);
 - `Outcome`: what became of one fetch (`fetches.outcome`);
+- `Flag`: why a new version of an article looks like broken extraction (`revisions.flags`);
 - `Reason`: why a fetch stored no page, or what went wrong on the way (`fetches.reason`); an HTTP
   error status is the reason ``http_NNN`` (`http_reason`); `TRANSIENT_STATUSES` lists those worth
   trying again in a later crawl.
@@ -45,6 +46,7 @@ class Outcome(StrEnum):
     ARTICLE = "article"
     COMMENTS = "comments"
     LISTING = "listing"
+    NOT_MODIFIED = "not_modified"  # a 304 to a conditional request: the stored capture stands
     NOT_ARTICLE = "not_article"  # fetched, but gives no record (`reason` says why)
     FAILED = "failed"  # not fetched (`reason` says why)
 
@@ -54,6 +56,36 @@ OUTCOME_OF_KIND = {
     PageKind.COMMENTS: Outcome.COMMENTS,
     PageKind.LISTING: Outcome.LISTING,
 }
+
+
+class Flag(StrEnum):
+    """Why a new version of an article looks like broken extraction rather than an edit (the
+    `revisions.flags` column): such a version is kept as a revision, flagged, and the article
+    row keeps showing the previous text until a later version looks sound."""
+
+    TEXT_SHRANK = "text_shrank"  # fewer than half the words of the version shown
+    TITLE_LOST = "title_lost"  # no title, where the version shown had one
+    EXTRACTOR_CHANGED = "extractor_changed"  # read by another layout or fallback than before
+
+
+FLAG_HELP: dict[Flag, str] = {
+    Flag.TEXT_SHRANK: "the text has fewer than half the words of the version shown",
+    Flag.TITLE_LOST: "the title is empty where the version shown had one",
+    Flag.EXTRACTOR_CHANGED: "another profile layout or fallback read it than the version shown",
+}
+
+
+def broken_flags(shown_title: str, shown_words: int, shown_extractor: str, new: Article) -> str:
+    """The flags (comma-separated, '' for none) of a new version `new` of an article against the
+    version the archive shows."""
+    flags = []
+    if len(new.text.split()) * 2 < shown_words:
+        flags.append(Flag.TEXT_SHRANK)
+    if shown_title.strip() and not new.title.strip():
+        flags.append(Flag.TITLE_LOST)
+    if shown_extractor and new.extractor and new.extractor != shown_extractor:
+        flags.append(Flag.EXTRACTOR_CHANGED)
+    return ",".join(flags)
 
 
 class Reason(StrEnum):
@@ -169,6 +201,8 @@ class Article:
     paywalled: bool = False  # a subscriber-only teaser: `text` holds only what is visible
     comment_count: int | None = None  # the count the article page shows, None when it shows none
     extractor: str = ""  # the profile layout or fallback that produced it, e.g. "trafilatura"
+    # the versions that produced it: this program, the library or the profile (pages/versions.py)
+    extractor_version: str = ""
     fetched_url: str = ""  # the URL actually fetched (before canonicalisation), for provenance
     links: tuple[Link, ...] = field(default=())
     warning: Reason | None = None  # e.g. LAYOUT_MISS: read by the generic reader on a profiled site
@@ -223,6 +257,14 @@ class Fetch:
     elapsed_ms: int | None = None
     reason: str | None = None  # a Reason, or http_NNN; None for a clean success
     detail: str = ""  # for people: the error message, the layouts tried...
+    # the raw capture (crawler/warc.py): the WARC file and offset of the response (or revisit)
+    # record, its WARC-Date and payload digest; and the response's validators
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_date: str | None = None
+    payload_digest: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
     @property
     def retry_later(self) -> bool:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x504E4131  # "PNA1": police-news archive
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -65,6 +65,20 @@ class Column:
     default: str | int | None = None
 
 
+TEXT, INT = "TEXT", "INTEGER"
+
+
+def column(
+    name: str,
+    type_: str,
+    description: str,
+    *,
+    not_null: bool = False,
+    default: str | int | None = None,
+) -> Column:
+    return Column(name, type_, description, not_null=not_null, default=default)
+
+
 @dataclass(frozen=True, slots=True)
 class Index:
     name: str
@@ -95,7 +109,10 @@ __all__ = [
     "ArchiveCommitError",
     "ArchiveError",
     "ArchiveWriteError",
+    "INT",
+    "TEXT",
     "Column",
     "Index",
     "Table",
+    "column",
 ]

@@ -23,16 +23,19 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
-from archive import history, rows
+from archive import frontier, rows
 from archive.database import check_path, ensure_schema, inspect
-from archive.history import COUNT_COLUMNS
+from archive.frontier import Queued
+from archive.history import COUNT_COLUMNS, UNFINISHED
+from archive.reading import ArchiveReads
 from archive.records import Article, CommentThread, Fetch, Listing, Outcome, Page
 from archive.rows import content_hash, iso_utc, json_text, utc_now
 from archive.schema import ArchiveCommitError, ArchiveError, ArchiveWriteError
@@ -47,8 +50,9 @@ class Recorded:
     new_comments: int = 0
 
 
-class Archive:
-    """An open archive. Create with `Archive.open(path)`; use as a context manager or `close()`."""
+class Archive(ArchiveReads):
+    """An open archive. Create with `Archive.open(path)`; use as a context manager or `close()`.
+    Its reading methods are archive/reading.py's."""
 
     def __init__(
         self,
@@ -163,18 +167,6 @@ class Archive:
         self.flush()
         return crawl_id
 
-    def crawl_counts(self, crawl_id: int) -> dict[str, int]:
-        """The crawl's counts (COUNT_COLUMNS), counted from its rows (archive/history.py)."""
-        return history.crawl_counts(self._connection(), crawl_id)
-
-    def crawl_reasons(self, crawl_id: int) -> dict[str, int]:
-        """The crawl's fetches by reason, most frequent first (archive/history.py)."""
-        return history.crawl_reasons(self._connection(), crawl_id)
-
-    def layout_misses(self, crawl_id: int) -> dict[str, int]:
-        """Pages of each profiled site no layout read in the crawl (archive/history.py)."""
-        return history.layout_misses(self._connection(), crawl_id)
-
     def finish_crawl(
         self, crawl_id: int, *, finish_reason: str, stats: dict, counts: dict | None = None
     ) -> dict[str, int]:
@@ -196,6 +188,8 @@ class Archive:
         final = {c: int(counts[c]) if c in counts else counted[c] for c in COUNT_COLUMNS}
         assignments = ", ".join(f"{c} = ?" for c in COUNT_COLUMNS)
         with self._write("finish crawl") as conn:
+            if finish_reason not in UNFINISHED:  # the next crawl need not resume it
+                frontier.clear(conn, crawl_id)
             conn.execute(
                 f"UPDATE crawls SET finished = ?, finish_reason = ?, stats = ?, {assignments} "
                 "WHERE id = ?",
@@ -206,15 +200,23 @@ class Archive:
 
     # -- one fetch and its page ---------------------------------------------------------------
 
-    def record(self, fetch: Fetch, page: Page | None, *, crawl_id: int) -> Recorded:
-        """Store a fetch and the page it gave, as one operation: the page's rows, the fetch log's
-        row, and the retry queue's entry for a transient failure, all or nothing."""
+    def record(
+        self, fetch: Fetch, page: Page | None, *, crawl_id: int, queued: Iterable[Queued] = ()
+    ) -> Recorded:
+        """Store a fetch and the page it gave, as one operation: the page's rows (a new revision
+        for an article that changed), the fetch log's row, the retry queue's entry for a
+        transient failure, and the crawl's frontier (the fetch done, the pages it led to
+        `queued`), all or nothing. A 304 (outcome not_modified) confirms the article at the
+        URL, if any, as unchanged."""
         now = self._stamp()
         result = Recorded()
         with self._write("page", fetch.url) as conn:
+            fetch_id = rows.insert_fetch(conn, crawl_id, fetch, now)
             if isinstance(page, Article):
                 _check_url(page.url, "article", fetch.url)
-                saved = rows.save_article(conn, page, crawl_id, now, aliases=(fetch.url,))
+                saved = rows.save_article(
+                    conn, page, crawl_id, now, aliases=(fetch.url,), fetch_id=fetch_id
+                )
                 result = Recorded(article=saved)
             elif isinstance(page, CommentThread):
                 _check_url(page.article_url, "comment thread", fetch.url)
@@ -222,18 +224,50 @@ class Archive:
             elif isinstance(page, Listing):
                 _check_url(page.url, "listing", fetch.url)
                 rows.save_listing(conn, page, now)
-            rows.insert_fetch(conn, crawl_id, fetch, now)
+            elif fetch.outcome == Outcome.NOT_MODIFIED and rows.confirm(
+                conn, fetch.url, crawl_id, now
+            ):
+                result = Recorded(article="unchanged")
             if fetch.retry_later:
                 rows.queue_retry(conn, fetch.url, fetch.reason or "", crawl_id, now)
+            frontier.queue(conn, crawl_id, queued)
+            frontier.done(conn, crawl_id, fetch.url)
         return result
+
+    def queue(self, pages: Iterable[Queued], *, crawl_id: int) -> None:
+        """Add pages to the crawl's frontier (its seeds: pages found on a page go with it)."""
+        with self._write("frontier") as conn:
+            frontier.queue(conn, crawl_id, pages)
+
+    def resume_crawl(self, crawl_id: int) -> None:
+        """Take up an unfinished crawl again (`unfinished_crawl`): it is running again."""
+        with self._write("resume crawl") as conn:
+            conn.execute(
+                "UPDATE crawls SET finished = NULL, finish_reason = NULL WHERE id = ?", (crawl_id,)
+            )
+        self.flush()
+
+    def reextracted(self, article: Article, *, run_id: int, fetch_id: int | None) -> str:
+        """Store what a re-reading of an article's stored capture (`fetch_id`) gave, as run
+        `run_id` (a row of `crawls`): a new revision only when the content changed, flagged as a
+        crawl's would be; the extractor's versions are recorded either way. 'updated',
+        'flagged' or 'unchanged'."""
+        _check_url(article.url, "article", article.url)
+        with self._write("reextract", article.url) as conn:
+            return rows.save_article(
+                conn, article, run_id, self._stamp(), fetch_id=fetch_id, source="reextract"
+            )
 
     # -- the same, one record at a time (scripts and tests) -----------------------------------
 
     def save_article(self, article: Article, *, crawl_id: int) -> str:
-        """Store an article and replace its outgoing links; return 'new', 'updated' or 'unchanged'.
+        """Store an article and its outgoing links; return 'new', 'updated', 'flagged' or
+        'unchanged'.
 
-        'updated' means title, author, published or text changed (see `content_hash`); other
-        fields (comment count, category, ...) are refreshed either way, and status becomes 'live'.
+        'updated' means title, author, published or text changed (see `content_hash`): a new
+        revision, shown by the row; 'flagged', a new revision that looks like broken extraction,
+        not shown (archive/rows.py); other fields (comment count, category, ...) are refreshed
+        either way, and status becomes 'live'.
         A successful save takes the article's URLs off the retry queue.
         """
         _check_url(article.url, "article", article.url)
@@ -259,21 +293,9 @@ class Archive:
         with self._write("listing", listing.url) as conn:
             rows.save_listing(conn, listing, self._stamp())
 
-    def log_fetch(
-        self,
-        *,
-        crawl_id: int,
-        url: str,
-        final_url: str | None = None,
-        status: int | None = None,
-        size: int | None = None,
-        content_type: str | None = None,
-        outcome: str,
-        reason: str | None = None,
-        elapsed_ms: int | None = None,
-        detail: str = "",
-    ) -> None:
-        """Append a row to the fetch log.
+    def log_fetch(self, *, crawl_id: int, url: str, outcome: str, **fields: Any) -> None:
+        """Append a row to the fetch log; `fields` are `Fetch`'s other fields (status, reason,
+        final_url, ...).
 
         `outcome` must be an `Outcome` (else ValueError); a failure without a reason is stored
         with reason 'unknown'. A successful outcome takes `url` and `final_url` off the retry
@@ -282,17 +304,7 @@ class Archive:
         """
         if outcome not in set(Outcome):
             raise ValueError(f"outcome must be one of {tuple(Outcome)}, not {outcome!r}")
-        fetch = Fetch(
-            url=url,
-            outcome=Outcome(outcome),
-            final_url=final_url,
-            status=status,
-            size=size,
-            content_type=content_type,
-            elapsed_ms=elapsed_ms,
-            reason=reason,
-            detail=detail,
-        )
+        fetch = Fetch(url=url, outcome=Outcome(outcome), **fields)
         with self._write("fetch log", url) as conn:
             rows.insert_fetch(conn, crawl_id, fetch, self._stamp())
 
@@ -307,20 +319,6 @@ class Archive:
         """Queue `url` for a later crawl (or count one more failed attempt if already queued)."""
         with self._write("retry queue", url) as conn:
             rows.queue_retry(conn, url, reason, crawl_id, self._stamp())
-
-    # -- reading ------------------------------------------------------------------------------
-
-    def retry_urls(self, *, max_attempts: int | None = None) -> list[str]:
-        """Queued URLs, oldest failure first (archive/history.py)."""
-        return history.retry_urls(self._connection(), max_attempts)
-
-    def unfinished_seeds(self) -> list[str]:
-        """The seeds of the latest crawl if it did not finish (archive/history.py)."""
-        return history.unfinished_seeds(self._connection())
-
-    def known_urls(self) -> set[str]:
-        """URLs of the articles already stored (including the uncommitted batch)."""
-        return {r[0] for r in self._connection().execute("SELECT url FROM articles")}
 
     # -- internals ----------------------------------------------------------------------------
 

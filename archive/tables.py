@@ -5,26 +5,17 @@ bumps `SCHEMA_VERSION` and adds a migration (archive/migrations.py).
 
 from __future__ import annotations
 
-from archive.records import REASON_HELP, Outcome, Section
-from archive.schema import Column, Index, Table
+from archive.logtables import CRAWLS, FAILURES, FETCHES, FRONTIER, RETRY_QUEUE
+from archive.records import FLAG_HELP, Section
+from archive.schema import INT, TEXT, Index, Table, column
 
+_c = column
 
-def _c(name: str, type_: str, description: str, *, not_null: bool = False, default=None) -> Column:
-    return Column(name, type_, description, not_null=not_null, default=default)
-
-
-TEXT, INT = "TEXT", "INTEGER"
-
-_REASON_DOC = (
-    "NULL for a clean success. For a failure or a page that gave no record, why: "
-    + "; ".join(f"{reason} ({help})" for reason, help in REASON_HELP.items())
-    + "; http_NNN: the server answered with that HTTP error status. On a stored page, a warning."
-)
 
 ARTICLES = Table(
     "articles",
-    "One row per news article (keyed by canonical URL), as last extracted; updated in place when "
-    "its content changes.",
+    "One row per news article (keyed by canonical URL): its latest version that looks sound. "
+    "Every version ever archived is in `revisions`; a crawl never deletes a row.",
     (
         _c("url", TEXT, "Canonical URL of the article: the primary key.", not_null=True),
         _c("title", TEXT, "Headline.", not_null=True),
@@ -99,9 +90,29 @@ ARTICLES = Table(
         _c(
             "status",
             TEXT,
-            "'live', or 'gone' once a later fetch of the URL answered 404/410.",
+            "'live', or 'gone' once a later fetch of the URL answered 404/410 (the row and its "
+            "text stay).",
             not_null=True,
             default="live",
+        ),
+        _c(
+            "gone_since",
+            TEXT,
+            "When a fetch first answered 404/410 (UTC); NULL while live (v3).",
+        ),
+        _c(
+            "flags",
+            TEXT,
+            "NULL, or the flags of a newer revision held back because its extraction looks "
+            "broken (see `revisions.flags`): the row keeps the previous version (v3).",
+        ),
+        _c(
+            "extractor_version",
+            TEXT,
+            "The versions that extracted the row: this program, trafilatura/readability or the "
+            "site profile's digest; '' before v3.",
+            not_null=True,
+            default="",
         ),
         _c(
             "content_hash",
@@ -150,8 +161,8 @@ ARTICLES = Table(
 
 LINKS = Table(
     "links",
-    "Links between archived pages, by page section; a page's outgoing links are replaced each "
-    "time it is saved.",
+    "Links between archived pages, by page section; a link the page no longer shows is kept, "
+    "with `removed` set.",
     (
         _c("from_url", TEXT, "Canonical URL of the page holding the link.", not_null=True),
         _c("to_url", TEXT, "Canonical URL of the link target.", not_null=True),
@@ -170,6 +181,11 @@ LINKS = Table(
         ),
         _c("first_seen", TEXT, "When the link was first seen on the page (UTC).", not_null=True),
         _c("last_seen", TEXT, "When the link was last seen on the page (UTC).", not_null=True),
+        _c(
+            "removed",
+            TEXT,
+            "When the page was first saved without the link (UTC); NULL while shown (v3).",
+        ),
     ),
     indexes=(
         # also serves lookups by from_url (its leading column)
@@ -197,6 +213,11 @@ COMMENTS = Table(
         _c("first_seen", TEXT, "When the comment was first archived (UTC).", not_null=True),
         _c("last_seen", TEXT, "When the comment was last seen in its thread (UTC).", not_null=True),
         _c("first_crawl_id", INT, "The crawl that first archived the comment (NULL before v2)."),
+        _c(
+            "removed",
+            TEXT,
+            "When the comment was first missing from its thread (UTC); NULL while shown (v3).",
+        ),
     ),
     pk="id",
     indexes=(
@@ -213,70 +234,6 @@ COMMENTS = Table(
     ),
 )
 
-CRAWLS = Table(
-    "crawls",
-    "One row per crawl run; counts and stats are filled in when it finishes (NULL while running "
-    "or after a crash), the counts counted in the archive itself (rows of the crawl).",
-    (
-        _c("id", INT, "Crawl id, referenced by fetches, retry_queue and articles."),
-        _c("started", TEXT, "When the crawl started (UTC).", not_null=True),
-        _c("finished", TEXT, "When the crawl finished (UTC); NULL while running or if it crashed."),
-        _c("seeds", TEXT, "JSON list of the seed URLs.", not_null=True),
-        _c("settings", TEXT, "JSON object of the crawl settings that matter.", not_null=True),
-        _c(
-            "finish_reason",
-            TEXT,
-            "Why the crawl stopped, e.g. 'finished', 'shutdown', 'closespider_pagecount'.",
-        ),
-        _c("pages_fetched", INT, "Responses received: fetches of the crawl with an HTTP status."),
-        _c("articles_new", INT, "Articles archived for the first time."),
-        _c("articles_updated", INT, "Older articles whose content this crawl saw change."),
-        _c("articles_unchanged", INT, "Older articles this crawl re-fetched, content unchanged."),
-        _c("comments_saved", INT, "New comments archived."),
-        _c("failures", INT, "Fetches of the crawl that failed."),
-        _c("stats", TEXT, "JSON object: the crawler's full stats counters."),
-    ),
-    pk="id",
-)
-
-FETCHES = Table(
-    "fetches",
-    "The fetch log: one row per page fetch attempt, successful or not.",
-    (
-        _c("id", INT, "Row id (increases with time)."),
-        _c("crawl_id", INT, "The crawl (`crawls.id`) the fetch belongs to.", not_null=True),
-        _c("url", TEXT, "URL requested.", not_null=True),
-        _c("final_url", TEXT, "URL after redirects, NULL when not fetched or not redirected."),
-        _c("status", INT, "HTTP status, NULL when no response was received."),
-        _c("fetched_at", TEXT, "When the fetch completed (UTC).", not_null=True),
-        _c("size", INT, "Response body size in bytes."),
-        _c("content_type", TEXT, "Response Content-Type header."),
-        _c("outcome", TEXT, f"What became of the fetch: {', '.join(Outcome)}.", not_null=True),
-        _c("reason", TEXT, _REASON_DOC),
-        _c("elapsed_ms", INT, "Download time in milliseconds."),
-        _c("detail", TEXT, "For people: the error message, the layouts tried, ...; NULL if none."),
-    ),
-    pk="id",
-    indexes=(
-        Index("fetches_url", ("url",)),
-        Index("fetches_crawl_id", ("crawl_id",)),
-    ),
-)
-
-RETRY_QUEUE = Table(
-    "retry_queue",
-    "URLs whose fetch failed transiently, to retry in a later crawl; a URL leaves the queue "
-    "when it is later fetched successfully.",
-    (
-        _c("url", TEXT, "URL to retry.", not_null=True),
-        _c("reason", TEXT, "Reason of the latest failure (as in fetches.reason).", not_null=True),
-        _c("attempts", INT, "Number of failed attempts so far.", not_null=True, default=1),
-        _c("first_failed", TEXT, "When the URL first failed (UTC).", not_null=True),
-        _c("last_failed", TEXT, "When the URL last failed (UTC).", not_null=True),
-        _c("crawl_id", INT, "The crawl of the latest failure."),
-    ),
-    pk="url",
-)
 
 URL_ALIASES = Table(
     "url_aliases",
@@ -291,6 +248,48 @@ URL_ALIASES = Table(
     pk="alias",
     indexes=(Index("url_aliases_url", ("url",)),),
 )
+
+_FLAGS_DOC = (
+    "'' for a sound version, else why it looks like broken extraction, comma-separated: "
+    + "; ".join(f"{flag} ({help})" for flag, help in FLAG_HELP.items())
+    + ". A flagged version is not shown in `articles` until a later one looks sound."
+)
+
+REVISIONS = Table(
+    "revisions",
+    "Every distinct version of every article, oldest first: a crawl (or `reextract`) that finds "
+    "an article changed adds one; an unchanged article gets none. `articles` shows the latest "
+    "sound one.",
+    (
+        _c("id", INT, "Row id."),
+        _c("url", TEXT, "The article (`articles.url`).", not_null=True),
+        _c("revision", INT, "1 for the first version archived, then 2, 3, ...", not_null=True),
+        _c("crawl_id", INT, "The crawl (or reextract run, in `crawls`) that found the version."),
+        _c("fetch_id", INT, "The fetch (`fetches.id`) whose response gave it: its raw capture."),
+        _c("fetched_at", TEXT, "When it was fetched or re-extracted (UTC).", not_null=True),
+        _c("source", TEXT, "'crawl', 'reextract', or 'migration' (v2 rows).", not_null=True),
+        _c("content_hash", TEXT, "As `articles.content_hash`.", not_null=True),
+        _c("title", TEXT, "Headline.", not_null=True),
+        _c("author", TEXT, "Byline.", not_null=True, default=""),
+        _c("published", TEXT, "Publication date as the page gives it, or NULL."),
+        _c("standfirst", TEXT, "Standfirst.", not_null=True, default=""),
+        _c("text", TEXT, "Article text.", not_null=True),
+        _c("category", TEXT, "Section or category.", not_null=True, default=""),
+        _c("paywalled", INT, "1 for a subscriber-only teaser.", not_null=True, default=0),
+        _c("word_count", INT, "Words in `text`.", not_null=True, default=0),
+        _c("extractor", TEXT, "As `articles.extractor`.", not_null=True, default=""),
+        _c(
+            "extractor_version", TEXT, "As `articles.extractor_version`.", not_null=True, default=""
+        ),  # fmt: skip
+        _c("flags", TEXT, _FLAGS_DOC, not_null=True, default=""),
+    ),
+    pk="id",
+    indexes=(
+        Index("revisions_identity", ("url", "revision"), unique=True),
+        Index("revisions_crawl_id", ("crawl_id",)),
+    ),
+)
+
 
 ARTICLES_FTS = Table(
     "articles_fts",
@@ -330,34 +329,14 @@ ARTICLE_LINKS = Table(
         _c("anchor", TEXT, "The link's visible text."),
         _c("first_seen", TEXT, "When the link was first seen (UTC)."),
         _c("last_seen", TEXT, "When the link was last seen (UTC)."),
+        _c("removed", TEXT, "When the page first no longer showed it; NULL while shown."),
     ),
     kind="view",
     sql="""SELECT l.from_url, fa.title AS from_title, l.to_url, ta.title AS to_title,
-       l.section, l.anchor, l.first_seen, l.last_seen
+       l.section, l.anchor, l.first_seen, l.last_seen, l.removed
 FROM links AS l
 LEFT JOIN articles AS fa ON fa.url = l.from_url
 LEFT JOIN articles AS ta ON ta.url = l.to_url""",
-)
-
-FAILURES = Table(
-    "failures",
-    "URLs whose latest fetch failed, with that fetch's reason.",
-    (
-        _c("url", TEXT, "URL requested."),
-        _c("final_url", TEXT, "URL after redirects, if any."),
-        _c("status", INT, "HTTP status of the latest fetch, NULL when no response."),
-        _c("reason", TEXT, "Why the latest fetch failed."),
-        _c("fetched_at", TEXT, "When the latest fetch happened (UTC)."),
-        _c("crawl_id", INT, "Crawl of the latest fetch."),
-        _c("failed_fetches", INT, "How many fetches of this URL have failed in all."),
-    ),
-    kind="view",
-    sql="""SELECT f.url, f.final_url, f.status, f.reason, f.fetched_at, f.crawl_id,
-       (SELECT count(*) FROM fetches AS f2
-        WHERE f2.url = f.url AND f2.outcome = 'failed') AS failed_fetches
-FROM fetches AS f
-WHERE f.outcome = 'failed'
-  AND f.id = (SELECT max(f3.id) FROM fetches AS f3 WHERE f3.url = f.url)""",
 )
 
 
@@ -369,6 +348,8 @@ TABLES: tuple[Table, ...] = (
     FETCHES,
     RETRY_QUEUE,
     URL_ALIASES,
+    REVISIONS,
+    FRONTIER,
     ARTICLES_FTS,
     COMMENTS_FTS,
     ARTICLE_LINKS,

@@ -1,8 +1,9 @@
 """archive/migrations.py: an archive written by an earlier release opens in this one with every
 row it held, and with exactly the schema a new archive gets.
 
-tests/fixtures/archive-v1.db was written by the release before schema version 2 (a crawl of the
-sample site, then a second crawl): read here, never rewritten (each test upgrades a copy).
+tests/fixtures/archive-v1.db was written by the release before schema version 2, and
+archive-v2.db by the release before schema version 3 (each a crawl of the sample site, then a
+second crawl): read here, never rewritten (each test upgrades a copy).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from archive.tables import TABLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 V1 = FIXTURES / "archive-v1.db"
+V2 = FIXTURES / "archive-v2.db"
 
 
 def rows(path: Path) -> dict[str, set[tuple]]:
@@ -64,11 +66,21 @@ def schema(path: Path) -> dict[str, object]:
     return out
 
 
-@pytest.fixture
-def v1(tmp_path) -> Path:
-    copy = tmp_path / "archive-v1.db"
-    shutil.copyfile(V1, copy)
+@pytest.fixture(params=[V1, V2], ids=["v1", "v2"])
+def v1(request, tmp_path) -> Path:
+    """A copy of an archive of each earlier schema version."""
+    copy = tmp_path / request.param.name
+    shutil.copyfile(request.param, copy)
     return copy
+
+
+def _declared_default(table: str, column: str):
+    from archive.tables import TABLES_BY_NAME
+
+    for c in TABLES_BY_NAME[table].columns:
+        if c.name == column:
+            return c.default
+    return None
 
 
 def test_the_fixture_is_an_archive_of_the_first_schema():
@@ -86,11 +98,35 @@ def test_every_row_survives_the_upgrade(v1):
     for table, old_rows in before.items():
         assert table in after, table
         old_columns = {c for row in old_rows for c, _ in row}
-        # each row as it was, with the new columns beside it (NULL: nobody recorded them then)
+        # each row as it was, with the new columns beside it (NULL or their default: nobody
+        # recorded them then), but the date an article already gone was found gone
         kept = {tuple(pair for pair in row if pair[0] in old_columns) for row in after[table]}
         assert len(after[table]) == len(old_rows) and kept == old_rows, table
         for row in after[table]:
-            assert all(value is None for column, value in row if column not in old_columns), table
+            values = dict(row)
+            for column, value in row:
+                if column in old_columns:
+                    continue
+                if (table, column) == ("articles", "gone_since") and values["status"] == "gone":
+                    assert value is not None and value <= values["last_seen"]
+                    continue
+                assert value == _declared_default(table, column), (table, column)
+
+
+def test_each_article_becomes_its_first_revision(v1):
+    before = rows(v1)["articles"]
+    Archive.open(v1, create=False).close()
+    with sqlite3.connect(v1) as conn:
+        conn.row_factory = sqlite3.Row
+        revisions = conn.execute("select * from revisions order by url").fetchall()
+    assert len(revisions) == len(before)
+    for article, revision in zip(
+        sorted((dict(r) for r in before), key=lambda a: a["url"]), revisions, strict=True
+    ):
+        assert revision["url"] == article["url"] and revision["revision"] == 1
+        for field in ("title", "author", "published", "text", "content_hash", "word_count"):
+            assert revision[field] == article[field], field
+        assert revision["source"] == "migration" and revision["flags"] == ""
 
 
 def test_the_upgraded_archive_has_the_schema_of_a_new_one(v1, tmp_path):
@@ -135,7 +171,7 @@ def test_a_failed_migration_leaves_the_archive_as_it_was(v1, monkeypatch):
     before = state(v1)
 
     def half_done(conn):
-        MIGRATIONS[0].apply(conn)  # some of the changes made...
+        MIGRATIONS[-1].apply(conn)  # some of the changes made...
         raise sqlite3.OperationalError("disk I/O error")  # ...then the upgrade fails
 
     monkeypatch.setattr(

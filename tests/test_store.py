@@ -116,13 +116,13 @@ def test_new_updated_unchanged(archive, crawl, clock):
     assert (stored["first_crawl_id"], stored["last_crawl_id"]) == (crawl, crawl2)
 
     t2 = clock.advance()
-    assert archive.save_article(article(text="Corrected text."), crawl_id=crawl2) == "updated"
+    corrected = "Officers were arresting two suspects.\n\nThe chief constable praised them."
+    assert archive.save_article(article(text=corrected), crawl_id=crawl2) == "updated"
     stored = row(archive, "SELECT * FROM articles WHERE url = ?", URL)
-    assert stored["text"] == "Corrected text." and stored["word_count"] == 2
+    assert stored["text"] == corrected and stored["word_count"] == 10
     assert (stored["first_seen"], stored["last_seen"], stored["last_changed"]) == (t0, t2, t2)
     assert (
-        archive.save_article(article(published=None, text="Corrected text."), crawl_id=crawl2)
-        == "updated"
+        archive.save_article(article(published=None, text=corrected), crawl_id=crawl2) == "updated"
     )
     assert archive.known_urls() == {URL}
     assert row(archive, "SELECT count(*) AS n FROM articles")["n"] == 1
@@ -153,7 +153,7 @@ def test_links_replaced_keeping_first_seen(archive, crawl, clock):
     got = rows(
         archive,
         "SELECT to_url, section, anchor, first_seen, last_seen FROM links "
-        "WHERE from_url = ? ORDER BY to_url",
+        "WHERE from_url = ? AND removed IS NULL ORDER BY to_url",
         URL,
     )
     assert got == [
@@ -172,6 +172,11 @@ def test_links_replaced_keeping_first_seen(archive, crawl, clock):
             "last_seen": t1,
         },
     ]
+    # the link the page no longer shows is kept, marked removed
+    assert row(archive, "SELECT last_seen, removed FROM links WHERE to_url = ?", gone) == {
+        "last_seen": t0,
+        "removed": t1,
+    }
     view = row(archive, "SELECT * FROM article_links WHERE to_url = ?", other)
     assert (view["from_title"], view["to_title"]) == ("Officers praised", "Other story")
     assert row(archive, "SELECT to_title FROM article_links WHERE to_url = ?", third) == {
@@ -275,7 +280,12 @@ def test_fts_stemmed_and_kept_in_sync(archive, crawl):
     assert search(archive, "burglary") == [URL + "-2"]
     archive.save_article(article(), crawl_id=crawl)  # unchanged: index untouched
     archive.save_article(
-        article(title="Robbery case", text="A robbery was solved.", standfirst=""), crawl_id=crawl
+        article(
+            title="Robbery case",
+            text="A robbery was solved.\n\nThe chief constable praised the detectives.",
+            standfirst="",
+        ),
+        crawl_id=crawl,
     )
     assert search(archive, "arrest") == []
     assert search(archive, "robberies") == [URL]
@@ -365,6 +375,9 @@ def test_fetch_log_and_failures_view(archive, crawl, clock):
         "reason": None,
         "elapsed_ms": 80,
         "detail": None,
+        **dict.fromkeys(
+            ("warc_file", "warc_offset", "warc_date", "payload_digest", "etag", "last_modified")
+        ),
     }
     assert row(archive, "SELECT count(*) AS n FROM fetches WHERE crawl_id = ?", crawl)["n"] == 6
     failing = rows(archive, "SELECT url, status, reason, failed_fetches FROM failures ORDER BY url")

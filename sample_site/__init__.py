@@ -11,6 +11,10 @@ unknown site (origin mode, ``http://127.0.0.1:PORT``).
         site.expected(server.origin)
     site.boilerplate(article_id)       # page strings an article body must never contain
 
+    with serve_site(site) as server:   # ETag, Last-Modified and 304s: see server.py
+        ...                            # crawl, then serve the site days later at the same URLs:
+        server.site = site2 = site.next_edition()  # site2.added_ids, edited_ids, removed_ids
+
 ``python -m sample_site --help`` serves one from the command line (for benchmarks).
 """
 

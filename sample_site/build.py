@@ -46,7 +46,7 @@ HTTP ``Content-Type: text/html`` without charset; text contains ’ “ ” £ �
 (pages with unclosed tags, in every markup). The redirect-loop, dead, pdf, empty, huge, stall and
 always-500 ids are not articles (not in `Site.articles`); all the other ids are.
 
-Ground truth: truth.py.
+Ground truth: truth.py. Later editions of a site (`Site.next_edition`): editions.py.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from html import escape
 
 from .markups.classic import _nav
@@ -24,12 +25,15 @@ GIF = (
 @dataclass
 class FixtureResponse:
     """One answer. `body` is bytes, or a callable returning an iterable of byte chunks (streamed;
-    the headers then carry its Content-Length). `delay_s`: wait this long before answering."""
+    the headers then carry its Content-Length). `delay_s`: wait this long before answering.
+    `last_modified` (UTC; article pages): what the server sends as ``Last-Modified`` when it
+    answers conditional requests (conditional.py)."""
 
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes | Callable[[], Iterable[bytes]] = b""
     delay_s: float = 0.0
+    last_modified: datetime | None = None
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:

@@ -4,7 +4,7 @@
 any I/O (sample_site/server.py puts it on 127.0.0.1): in proxy mode for the site's hosts, in
 origin mode (``origin="http://127.0.0.1:PORT"``) with every absolute URL on that origin. What an
 obeying crawler should find is in truth.py (`GroundTruth`, which Site extends); how the site is
-generated in build.py.
+generated in build.py, and its later editions (`Site.next_edition`) in editions.py.
 """
 
 from __future__ import annotations
@@ -101,6 +101,17 @@ class Site(GroundTruth):
         }
         self._expected: dict[str | None, list[dict]] = {}
         self._lock = threading.Lock()
+        # Editions (editions.py): 1 is build_site's; the attributes are GroundTruth's
+        self.edition, self.edition_time, self.modified, self.first_targets = 1, None, {}, {}
+        self.added_ids, self.edited_ids, self.retitled_ids, self.removed_ids = [], [], [], []
+
+    def next_edition(
+        self, *, added: int = 5, edited: int = 3, removed: int = 1, seed: int | None = None
+    ) -> Site:
+        """The site some time later: a new Site (this one is unchanged); see editions.py."""
+        from .editions import next_edition
+
+        return next_edition(self, added=added, edited=edited, removed=removed, seed=seed)
 
     # --- URLs ---------------------------------------------------------------------------------
 
@@ -115,6 +126,9 @@ class Site(GroundTruth):
         return max(1, math.ceil(len(self.listed) / PER_PAGE))
 
     def target(self, number: int) -> Target:
+        first = self.first_targets.get(number)
+        if first is not None:
+            return first
         a = self.articles.get(number)
         if a is not None:
             return Target(number, a.title, a.category)
@@ -269,9 +283,11 @@ class Site(GroundTruth):
         if a is None:
             return not_found()
         html = self.markup.article(self.article_view(a, req.bases, touch=req.host == TOUCH))
-        return html_response(
+        response = html_response(
             html, encoding=a.encoding, header_charset=self.header_charsets.get(a.id)
         )
+        response.last_modified = self.last_modified(a.id)
+        return response
 
     def article_view(self, a: FixtureArticle, bases: Bases, *, touch: bool = False) -> ArticleView:
         """What the markup renders for an article page (in proxy mode for `PROXY`)."""
@@ -290,7 +306,7 @@ class Site(GroundTruth):
                 for link, t in zip(self.related_links[a.id], titles, strict=True)
             ],
             picks=[
-                (self.markup.pick_link(self.path(i)).href(bases), self.articles[i].title)
+                (self.markup.pick_link(self.path(i)).href(bases), self.link_title(i))
                 for i in self.picks.get(a.id, [])
             ],
             touch=touch,

@@ -15,12 +15,18 @@ article's URL), in page order, including dead, looping, non-HTML and stalled tar
 exists even if the target cannot be fetched), excluding robots-disallowed drafts (not article
 URLs). Links of other boxes (Most Read, Popular, Editor's picks...) are never in it; they only
 point at listed articles, so following them or not reaches the same articles.
+
+Later editions (editions.py) have ground truths of their own, for the site as it then is: removed
+articles gone (the links to them stay in the boxes: dead links, still in ``in_other_news``), edited
+ones with their new text and title. `last_modified(id)` is an article page's ``Last-Modified``;
+Most Read and the other boxes may then also link to removed articles (dead links, reaching nothing).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter, deque
+from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -29,7 +35,7 @@ from .model import FixtureArticle
 
 if TYPE_CHECKING:
     from .markups import Markup
-    from .schemes import QueryIds
+    from .schemes import QueryIds, Target
 
 
 class GroundTruth:
@@ -44,6 +50,16 @@ class GroundTruth:
     scheme: QueryIds
     related_links: dict[int, list[Link]]
     picks: dict[int, list[int]]
+    # Editions (editions.py): 1 for build_site's, then 2, 3...; what changed since the edition
+    # before (article ids, ascending; `retitled_ids`: the edited ones whose title changed too)
+    edition: int
+    edition_time: datetime | None  # when this edition was made (None for the first)
+    added_ids: list[int]
+    edited_ids: list[int]
+    retitled_ids: list[int]
+    removed_ids: list[int]
+    modified: dict[int, datetime]  # id -> when it was last edited (edited articles only)
+    first_targets: dict[int, Target]  # id -> what its URL named it at first, if changed or gone
     _expected: dict[str | None, list[dict]]
     _lock: threading.Lock
 
@@ -55,6 +71,17 @@ class GroundTruth:
         def listing_page(self, page: int) -> list[int]: ...
 
         def canonical_url(self, article_id: int, origin: str | None = None) -> str: ...
+
+    def last_modified(self, article_id: int) -> datetime:
+        """When the article last changed: its last edit in a later edition, else its date (its
+        page's ``Last-Modified``)."""
+        return self.modified.get(article_id) or self.articles[article_id].published
+
+    def link_title(self, article_id: int) -> str:
+        """The title other pages' boxes (In Other News, Most Read...) give an article: the one
+        it was first published under (titles change in later editions, boxes do not)."""
+        first = self.first_targets.get(article_id)
+        return first.title if first is not None else self.articles[article_id].title
 
     def fetchable(self, article_id: int) -> bool:
         """Whether the article's URL eventually yields an article page (retries allowed)."""
@@ -192,7 +219,7 @@ class GroundTruth:
         if article_id is None:
             return self.markup.boilerplate(None)
         a = self.articles[article_id]
-        picks = [self.articles[i].title for i in self.picks.get(article_id, [])]
+        picks = [self.link_title(i) for i in self.picks.get(article_id, [])]
         return self.markup.boilerplate(a) + picks
 
     def summary(self) -> dict:

@@ -13,7 +13,9 @@ Plain logic (no Scrapy), owned by the spider. A parsed page offers links by sect
   News and comment links count one hop each, a listing's entries and pagination none),
   ``PAGINATION_LIMIT`` pages along one listing's pagination, ``TRAP_PATIENCE`` listing pages in a
   row without an entry that no listing page listed before (a pagination trap: page N always
-  linking to page N+1), and ``MAX_PAGES`` pages in all.
+  linking to page N+1), and ``MAX_PAGES`` pages in all;
+- and, for an article the archive already holds, only when it is due for a visit (the crawl's
+  revisit policy, crawler/revisits.py: the bound ``not_due``).
 
 Every followed link carries a `Step`: its section, what the page is expected to be (from the
 section, or for a seed from what pages of the same URL shape turned out to be: the `ShapeModel`
@@ -24,9 +26,10 @@ extraction's `Hint`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from archive.frontier import Queued
 from archive.records import Article, CommentThread, Listing, Page, PageKind, Section, kind_of
 from crawler.boundary import SiteBoundary
 from pages.kinds import Hint
@@ -61,6 +64,19 @@ class Step:
     pages: int = 0  # pagination links followed along this listing
     barren: int = 0  # listing pages in a row without an entry no listing page listed before
 
+    def queued(self) -> Queued:
+        """The step as the archive's frontier keeps it."""
+        expected = str(self.expected) if self.expected else None
+        return Queued(self.url, str(self.section), expected, self.anchor, self.referrer,
+                      self.hops, self.pages, self.barren)  # fmt: skip
+
+    @classmethod
+    def of(cls, queued: Queued) -> Step:
+        """A step of a crawl's frontier, to resume it."""
+        expected = PageKind(queued.expected) if queued.expected else None
+        return cls(queued.url, queued.section, expected, queued.anchor, queued.referrer,
+                   queued.hops, queued.pages, queued.barren)  # fmt: skip
+
 
 class FollowPolicy:
     def __init__(
@@ -71,8 +87,10 @@ class FollowPolicy:
         pagination_limit: int = 0,
         trap_patience: int = 0,
         max_pages: int = 0,
+        due: Callable[[str], bool] | None = None,
     ):
         self.boundary = boundary
+        self.due = due  # for an archived article: whether it is due for a visit
         self.depth_limit = depth_limit
         self.pagination_limit = pagination_limit
         self.trap_patience = trap_patience
@@ -90,6 +108,24 @@ class FollowPolicy:
             if self._admit(step):
                 steps.append(step)
         return steps
+
+    def revisits(self, articles: Iterable[tuple[str, str]]) -> list[Step]:
+        """Steps for archived articles due for a visit (seeded from the archive): (url, title);
+        the title is the extraction's hint, as the text of a link to the article would be."""
+        steps = []
+        for url, title in articles:
+            step = Step(url, SEED, expected=PageKind.ARTICLE, anchor=title)
+            if self.boundary.allows(url) and self._admit(step):
+                steps.append(step)
+        return steps
+
+    def resume(self, queued: Iterable[tuple[str, str]]) -> None:
+        """Take up an unfinished crawl: what it queued is requested already (the pending pages
+        are requested again by the caller), the entries its listings gave are listed."""
+        for url, section in queued:
+            self.requested.add(url)
+            if section == Section.LISTING:
+                self.listed.add(url)
 
     def hint(self, step: Step) -> Hint:
         """What the extraction is told about the page `step` leads to."""
@@ -145,7 +181,12 @@ class FollowPolicy:
         if step.url in self.requested or not self.boundary.allows(step.url):
             return False
         relevant = step.section in (Section.IN_OTHER_NEWS, Section.LISTING)
-        return not relevant or worth_following(step.url)
+        if relevant and not worth_following(step.url):
+            return False
+        if self.due is not None and not self.due(step.url):
+            self.bounds["not_due"] += 1
+            return False
+        return True
 
     def _within_bounds(self, step: Step, parent: Step) -> bool:
         if self.depth_limit and step.hops > self.depth_limit:

@@ -1,9 +1,12 @@
 """Stores every fetch and page in the SQLite archive; stops the crawl when the archive cannot
 commit.
 
-Each `PageItem` is one `Archive.record` operation (the page's rows, the fetch log's row and a
-transient failure's retry-queue entry, all or nothing). A record the archive refuses (bad data) is
-logged as a failed fetch with reason ``store_error`` and retried next crawl; the crawl goes on.
+Each `PageItem` is one `Archive.record` operation (the page's rows, the fetch log's row, a
+transient failure's retry-queue entry, and the crawl's frontier: the fetch done, the pages it
+leads to queued; all or nothing); a `QueueItem` (the seeds) goes to the frontier. A crawl that
+resumes an unfinished one (the spider's ``resume_id``) writes under that crawl's id. A record
+the archive refuses (bad data) is logged as a failed fetch with reason ``store_error`` and
+retried next crawl; the crawl goes on.
 When the archive cannot write at all (a commit fails, SQLite abandons the batch: disk full, I/O
 error), the crawl stops at once with finish reason ``archive_write_failed``: nothing more would be
 kept. The URLs of the lost batch are queued for the next crawl when the archive accepts that
@@ -22,7 +25,8 @@ Stats written (slash-separated, as Scrapy's own components do), live counters fo
 line: ``archive/fetches/<outcome>``, ``archive/reasons/<reason>``,
 ``archive/articles/new|updated|unchanged``, ``archive/comments/new``,
 ``archive/errors/<exception>``;
-and ``archive/crawl_id``, ``archive/write_failed`` (the one-line reason), ``archive/lost_urls``.
+and ``archive/crawl_id``, ``archive/write_failed`` (the one-line reason), ``archive/lost_urls``,
+``archive/flagged`` (the articles given a flagged revision: "URL (flags)", at most 20).
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive.records import Fetch, Outcome, Page, Reason
 from archive.store import Archive, ArchiveCommitError, ArchiveError, ArchiveWriteError, Recorded
-from crawler.items import PageItem
+from crawler.follow import Step
+from crawler.items import PageItem, QueueItem
 
 logger = logging.getLogger(__name__)
 
@@ -70,23 +75,46 @@ class ArchivePipeline:
         self.archive = Archive.open(self.path)
         settings = self.crawler.settings
         recorded = {name: settings.get(name) for name in self.recorded}
-        seeds = list(getattr(self.crawler.spider, "seeds", []))
-        self.crawl_id = self.archive.start_crawl(seeds=seeds, settings=recorded)
+        spider = self.crawler.spider
+        seeds = list(getattr(spider, "seeds", []))
+        resume_id = getattr(spider, "resume_id", None)
+        if resume_id is not None:
+            self.archive.resume_crawl(resume_id)
+            self.crawl_id = resume_id
+        else:
+            self.crawl_id = self.archive.start_crawl(seeds=seeds, settings=recorded)
         self.crawler.stats.set_value("archive/crawl_id", self.crawl_id)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
-            self._record(item.fetch, item.page)
+            self._record(item.fetch, item.page, item.queued)
+        elif isinstance(item, QueueItem):
+            self._queue(item.steps)
         return item
 
-    def _record(self, fetch: Fetch, page: Page | None) -> None:
+    def _queue(self, steps: tuple[Step, ...]) -> None:
+        if self.archive is None or self.failed:
+            return
+        try:
+            self.archive.queue([s.queued() for s in steps], crawl_id=self.crawl_id)
+        except ArchiveCommitError as exc:
+            self._stop(exc, list(exc.lost_urls))
+        except ArchiveWriteError as exc:
+            if exc.batch_lost:
+                self._stop(exc, list(self.archive.pending_urls))
+            else:  # the seeds are still requested; only a resume would miss them
+                logger.error("could not queue the seeds: %s", exc)
+
+    def _record(self, fetch: Fetch, page: Page | None, queued: tuple[Step, ...] = ()) -> None:
         if self.archive is None:
             return
         if self.failed:  # the crawl is stopping: nothing more can be kept
             self.lost.append(fetch.url)
             return
         try:
-            result = self.archive.record(fetch, page, crawl_id=self.crawl_id)
+            result = self.archive.record(
+                fetch, page, crawl_id=self.crawl_id, queued=[s.queued() for s in queued]
+            )
         except ArchiveCommitError as exc:
             self._stop(exc, [*exc.lost_urls, fetch.url])
             return
@@ -100,7 +128,7 @@ class ArchivePipeline:
             failed = replace(
                 fetch, outcome=Outcome.FAILED, reason=Reason.STORE_ERROR, detail=str(exc)[:500]
             )
-            self._record(failed, None)
+            self._record(failed, None, queued)
             return
         self._count(fetch, result)
 
@@ -172,6 +200,10 @@ class ArchivePipeline:
                 breakdown[f"reason/{why}"] = n
             for site, n in archive.layout_misses(self.crawl_id).items():
                 breakdown[f"layout_miss/{site}"] = n
+            flagged = archive.flagged_articles(self.crawl_id)
+            if flagged:
+                named = [f"{url} ({flags})" for url, flags in list(flagged.items())[:20]]
+                stats.set_value("archive/flagged", named)
         except (ArchiveError, LookupError, sqlite3.Error) as exc:
             logger.error("could not count crawl %s: %s", self.crawl_id, exc)
         finally:

@@ -38,6 +38,11 @@ def summary(stats: dict[str, Any], db: str) -> str:
     """What a finished crawl did, for the terminal."""
     reason = stats.get("finish_reason", "?")
     lines = [f"Crawl {stats.get('archive/crawl_id', '?')} finished ({reason}) into {db}"]
+    if (resumed := stats.get("archive/resumed")) is not None:
+        lines.append(
+            f"  (resumed an unfinished crawl: {resumed} page(s) it had queued and not stored "
+            "were fetched; none it stored)"
+        )
     if failed := stats.get("archive/write_failed"):
         lost = stats.get("archive/lost_urls", 0)
         lines.append(f"  STOPPED: {failed}")
@@ -50,9 +55,24 @@ def summary(stats: dict[str, Any], db: str) -> str:
         f"  articles new       {_counted(stats, 'articles_new')}",
         f"  articles updated   {_counted(stats, 'articles_updated')}",
         f"  articles unchanged {_counted(stats, 'articles_unchanged')}",
+        f"  articles gone      {_counted(stats, 'articles_gone')}",
+        f"  not modified (304) {_counted(stats, 'not_modified')}",
         f"  comments new       {_counted(stats, 'comments_saved')}",
         f"  failed fetches     {_counted(stats, 'failures')}",
     ]
+    if flagged := _counted(stats, "articles_flagged"):
+        lines.append(
+            f"  WARNING: {flagged} article(s) changed in a way that looks like broken extraction "
+            "(text shrank by more than half, title lost, or another extractor): the new version "
+            "is kept as a flagged revision, the archive still shows the previous one. Has the "
+            "site changed its markup?"
+        )
+        lines += [f"    {named}" for named in stats.get("archive/flagged") or []]
+    if warc_errors := int(stats.get("warc/errors", 0) or 0):
+        lines.append(
+            f"  WARNING: {warc_errors} response(s) could not be written to WARC (the log says "
+            "why): their pages are archived, without the raw capture."
+        )
     reasons = [(r, n) for r, n in _group(stats, COUNTED + "reason/") if r != "layout_miss"]
     if reasons:
         lines.append("  not stored, by reason:")
@@ -75,6 +95,7 @@ BOUND_HELP = {
     "pagination": "beyond the pagination cap of a listing (PAGINATION_LIMIT)",
     "trap": "listing pages that brought no new article (a pagination trap)",
     "max_pages": "the crawl reached --max-pages",
+    "not_due": "archived articles not due for a revisit yet (REVISIT_POLICY; --revisit all)",
 }
 
 

@@ -57,6 +57,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.redirects.TypedRedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.redirects.TypedMetaRefreshMiddleware": 580,
+    # the archived capture's validators on each request: an unchanged page costs a 304
+    "crawler.revisits.ConditionalRequestMiddleware": 560,
+    # every response and its request, as received, into WARC files (crawler/warc.py): between
+    # DownloaderStats (850) and the download handler, before decompression, redirects, retries
+    "crawler.warc.WarcMiddleware": 880,
 }
 
 TELNETCONSOLE_ENABLED = False  # no telnet console listening on a local port
@@ -86,6 +91,16 @@ TRAP_PATIENCE = 5  # listing pages in a row without a new entry before a chain i
 PROFILES_DIRS: list[str] = []
 PROFILE_LOCALHOST_MIRRORS = True
 ARCHIVE_RETRY_FAILED = True  # also start from the retry queue and an unfinished crawl's seeds
+ARCHIVE_RESUME = True  # resume the latest crawl from its frontier when it did not finish
+# Recurring crawls (crawler/revisits.py): AGE:INTERVAL rules for revisiting archived articles
+# ("all" = "*:0", "none" = "*:never"), and whether requests carry the capture's validators.
+REVISIT_POLICY = "2d:0, 30d:1d, 365d:7d, *:30d"
+REVISIT_CONDITIONAL = True
+# The raw capture (crawler/warc.py): gzip WARC files, one set per crawl, in WARC_DIR ("" = a warc/
+# folder beside ARCHIVE_DB), a new file once one holds WARC_MAX_SIZE bytes.
+WARC_ENABLED = True
+WARC_DIR = ""
+WARC_MAX_SIZE = 1_000_000_000
 EXTRACT_WORKERS = 0  # extraction worker processes; 0 = one per CPU core but one, at least one
 # Settings copied into each crawl's row of the `crawls` table, to tell how a crawl was run.
 ARCHIVE_RECORDED_SETTINGS = [
@@ -100,6 +115,9 @@ ARCHIVE_RECORDED_SETTINGS = [
     "RETRY_TIMES",
     "MAX_PAGES",
     "EXTRACT_WORKERS",
+    "REVISIT_POLICY",
+    "WARC_ENABLED",
+    "WARC_DIR",
 ]
 
 FEED_EXPORT_ENCODING = "utf-8"  # feeds (-o) in UTF-8, not \u-escaped JSON

@@ -62,6 +62,7 @@ from pages.urls import (
     resolve,
     same_site,
 )
+from pages.versions import extractor_version
 
 __all__ = ["Hint", "parse_page"]
 
@@ -82,9 +83,18 @@ def parse_page(
 
     `url` is the URL fetched (after redirects), `content_type` the Content-Type header, if any;
     `hint` what the crawler expects of the page; `profiles` the crawl's site profiles (default:
-    the packaged ones).
+    the packaged ones). An Article names the versions that extracted it (pages/versions.py).
     """
-    hint = hint or Hint()
+    page = _parse_page(url, body, content_type, hint or Hint(), profiles)
+    if isinstance(page, Article):
+        version = extractor_version(page.extractor, profile_for(url, profiles))
+        page = replace(page, extractor_version=version)
+    return page
+
+
+def _parse_page(
+    url: str, body: bytes, content_type: str | None, hint: Hint, profiles: Profiles | None
+) -> Page:
     text = decode_html(body, content_type)
     root = parse_html(text)
     profile = profile_for(url, profiles)

@@ -6,9 +6,10 @@ the crawler lazily, so the rest of the archive package stays usable without Scra
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,6 +56,28 @@ def _load_profiles(dirs: Sequence[str]):
         raise click.ClickException(str(exc)) from exc
 
 
+# The exit status when another crawl holds the archive (sysexits' EX_TEMPFAIL: try later).
+LOCKED_EXIT = 75
+
+
+@contextlib.contextmanager
+def _crawl_lock(db: str) -> Iterator[None]:
+    """The archive's crawl lock for the whole command, or a clear message and exit 75."""
+    from archive import lock
+
+    try:
+        lock.acquire(db)
+    except lock.ArchiveLocked as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(LOCKED_EXIT) from exc
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        yield
+    finally:
+        lock.release(db)
+
+
 def _open_archive(path: str, *, create: bool) -> Archive:
     try:
         return Archive.open(path, create=create)
@@ -92,6 +115,14 @@ def cli() -> None:
     help="Also fetch the URLs that failed transiently in earlier crawls.",
 )
 @click.option(
+    "--revisit",
+    default="due",
+    show_default=True,
+    metavar="due|all|none|POLICY",
+    help="Which archived articles to fetch again: those due by age (REVISIT_POLICY), all, "
+    "none, or AGE:INTERVAL rules such as '7d:0, *:30d'.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a live progress line (default: when stderr is a terminal).",
@@ -103,17 +134,29 @@ def crawl(
     max_pages: int,
     settings: tuple[str, ...],
     retry_failed: bool,
+    revisit: str,
     progress: bool | None,
     profile_dirs: tuple[str, ...],
 ) -> None:
     """Crawl from article or listing URLs into the archive DB.
 
     Follows each article's In Other News box, More News link and comment thread, and listing
-    pagination. Exits 0 when the crawl finished, even if some pages failed: they are recorded in
-    the `fetches` table with their reason, and transient failures are retried next time.
+    pagination. Run it again on the same DB (a timer does): pages come with conditional requests
+    (an unchanged page costs a 304), articles that changed get a new revision, a killed crawl is
+    resumed where it stopped. Exits 0 when the crawl finished, even if some pages failed: they
+    are recorded in the `fetches` table with their reason, and transient failures are retried
+    next time; 75 when another crawl is writing DB.
     """
     seeds = [_check_url(u) for u in urls]
     overrides = _parse_overrides(settings)
+    if revisit != "due":
+        overrides["REVISIT_POLICY"] = revisit
+    from crawler.revisits import DEFAULT_POLICY, PolicyError, RevisitPolicy
+
+    try:
+        RevisitPolicy.parse(overrides.get("REVISIT_POLICY", DEFAULT_POLICY))
+    except PolicyError as exc:
+        raise click.BadParameter(str(exc), param_hint="--revisit") from exc
     _load_profiles(profile_dirs)  # a broken profile is a clear message now, not in the crawl
     if profile_dirs:
         overrides["PROFILES_DIRS"] = ",".join(profile_dirs)
@@ -127,7 +170,8 @@ def crawl(
     options = crawl_settings(
         db=db, max_pages=max_pages, overrides=overrides, progress=progress, retry=retry_failed
     )
-    stats = run_crawl(seeds, options)
+    with _crawl_lock(db):
+        stats = run_crawl(seeds, options)
     click.echo(summary(stats, db))
     if failed := stats.get("archive/write_failed"):
         raise click.ClickException(failed)
@@ -222,6 +266,43 @@ def check_site(target: str, url: str | None, profile_dirs: tuple[str, ...]) -> N
     except (OSError, check.PageFileError) as exc:
         raise click.ClickException(f"cannot read {target}: {exc}") from exc
     click.echo(check.report(page, profiles))
+
+
+@cli.command()
+@click.argument("db", metavar="DB")
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Where the crawls wrote their WARC files (default: warc/ beside DB).",
+)
+@click.option(
+    "--url",
+    "urls",
+    multiple=True,
+    metavar="URL",
+    help="Re-extract only this article (repeatable).",
+)
+@_profiles_option
+def reextract(
+    db: str, warc_dir: str | None, urls: tuple[str, ...], profile_dirs: tuple[str, ...]
+) -> None:
+    """Read every archived article of DB again from its raw capture, without any network.
+
+    After a trafilatura upgrade or a site-profile fix: a new revision only where the extracted
+    content changed (flagged when it looks broken), the extractor's versions recorded on every
+    row. Exits 1 when articles could not be re-extracted (they are named), 75 when a crawl is
+    writing DB.
+    """
+    from police_archive.reextract import reextract as run
+
+    profiles = _load_profiles(profile_dirs)
+    folder = Path(warc_dir) if warc_dir else Path(db).parent / "warc"
+    with _crawl_lock(db), _open_archive(db, create=False) as archive:
+        report = run(archive, folder, profiles=profiles, urls=list(urls) or None)
+    click.echo("\n".join(report.lines(db)))
+    if report.problems:
+        raise SystemExit(1)
 
 
 for _command in (publishing.serve, publishing.publish, publishing.export):

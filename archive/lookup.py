@@ -1,0 +1,119 @@
+"""What a recurring crawl asks the archive as it goes: read-only lookups, no Scrapy here.
+
+`ArchiveLookup` holds a connection of its own, for queries only (WAL mode lets it read while the
+pipeline writes; each query is its own short read, so it never holds back a checkpoint) and
+answers, for a URL about to be requested or just answered 304:
+
+- `validators`: the ETag and Last-Modified of its latest capture (a 200), for a conditional
+  request, and that capture's WARC target, date and payload digest (a 304's revisit record
+  refers to it);
+- `stored_page`: what its latest capture was (article, comments or listing) and the links the
+  archive holds for it, so that a 304 page is followed as if it had been downloaded;
+- `article_dates`: for an archived article, its publication date, when it was first archived
+  and when last seen, for the crawl's revisit policy; and `articles` lists them all (the crawl
+  seeds the articles due for a revisit).
+
+It sees what earlier crawls committed: that is all a crawl needs of it, since a crawl never
+requests a URL twice.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.records import Link, Section
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """The latest capture of a URL: what to send back, and what a revisit record refers to."""
+
+    etag: str | None
+    last_modified: str | None
+    uri: str  # the capture's target URI (the URL as fetched)
+    date: str | None  # the capture's WARC-Date (None before the WARC capture existed)
+    digest: str | None  # its payload digest
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    url: str  # the key the archive files it under (the article's URL when this is an alias)
+    kind: str  # 'article', 'comments' or 'listing'
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDates:
+    url: str
+    published: str | None
+    first_seen: str
+    last_seen: str
+    title: str = ""
+
+
+class ArchiveLookup:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        # not mode=ro: a read-only connection cannot create the WAL index when it is missing
+        self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+        self._conn.execute("PRAGMA query_only = 1")
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> ArchiveLookup:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def validators(self, url: str) -> Validators | None:
+        row = self._conn.execute(
+            "SELECT etag, last_modified, final_url, warc_date, payload_digest FROM fetches "
+            "WHERE final_url = ? AND status = 200 ORDER BY id DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        if row is None or not (row[0] or row[1]):
+            return None
+        return Validators(*row)
+
+    def stored_page(self, url: str) -> StoredPage | None:
+        row = self._conn.execute(
+            "SELECT outcome FROM fetches WHERE final_url = ? AND status = 200 "
+            "AND outcome IN ('article', 'comments', 'listing') ORDER BY id DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        if row is None:
+            return None
+        key = self._resolved(url)
+        links = tuple(
+            Link(to_url, Section(section), anchor)
+            for to_url, section, anchor in self._conn.execute(
+                "SELECT to_url, section, anchor FROM links WHERE from_url = ? AND removed IS NULL "
+                "ORDER BY rowid",
+                (key,),
+            )
+        )
+        return StoredPage(key, row[0], links)
+
+    def article_dates(self, url: str) -> ArticleDates | None:
+        row = self._conn.execute(
+            "SELECT url, published, first_seen, last_seen, title FROM articles WHERE url = ?",
+            (self._resolved(url),),
+        ).fetchone()
+        return ArticleDates(*row) if row else None
+
+    def articles(self) -> Iterator[ArticleDates]:
+        """Every archived article, least recently seen first."""
+        for row in self._conn.execute(
+            "SELECT url, published, first_seen, last_seen, title FROM articles "
+            "ORDER BY last_seen, url"
+        ):
+            yield ArticleDates(*row)
+
+    def _resolved(self, url: str) -> str:
+        row = self._conn.execute("SELECT url FROM url_aliases WHERE alias = ?", (url,)).fetchone()
+        return row[0] if row else url

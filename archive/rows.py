@@ -199,7 +199,9 @@ def confirm(conn: sqlite3.Connection, url: str, crawl_id: int, now: str) -> bool
     return cur.rowcount > 0
 
 
-def add_alias(conn: sqlite3.Connection, alias: str, url: str, crawl_id: int, now: str) -> None:
+def add_alias(
+    conn: sqlite3.Connection, alias: str, url: str, crawl_id: int | None, now: str
+) -> None:
     """Record that `alias` is another URL of the article at `url`; links to it point there."""
     conn.execute(
         "INSERT INTO url_aliases (alias, url, first_seen, crawl_id) VALUES (?, ?, ?, ?) "

@@ -210,7 +210,8 @@ def _mask_comment_emails(conn: sqlite3.Connection) -> int:
 
 EXPORT_FORMATS = ("jsonl", "csv")
 # Tables and views that can be exported (the FTS indexes are copies of articles and comments).
-EXPORTABLE = tuple(t.name for t in TABLES if t.kind != "fts")
+# Not the frontier: a crawl in progress's queue, machinery rather than a record.
+EXPORTABLE = tuple(t.name for t in TABLES if t.kind != "fts" and t.name != "frontier")
 # Columns whose e-mail addresses are masked on export: commenters'.
 _MASKED_COLUMNS = {"comments": ("text", "author")}
 

@@ -11,7 +11,8 @@ the same Datasette are left alone.
 * Facets: ``indexed`` (counted from the articles' covering index), ``year`` and ``month``
   (`publish.facets`).
 * Cells: a title beside its URL links to the archived article's page; ``snippet`` columns show
-  the search match highlighted.
+  the search match highlighted; ``diff`` columns (`publish.diffs.text_diff`, an SQL function
+  here) show what changed between two versions of an article.
 * Pages: the article page (template ``row-archive-articles.html``) reads as an article, with
   paragraphs, the link to the original, its related articles in and out and its comments; the
   articles table shows the columns a reader wants first (`ARTICLE_TABLE_COLUMNS`).
@@ -49,6 +50,7 @@ from datasette.utils import (
 
 from publish import limits
 from publish.app import ARTICLE_TABLE_COLUMNS, CANNED_QUERIES_BY_NAME, DATABASE, PLUGIN
+from publish.diffs import render_diff, text_diff
 from publish.facets import IndexedColumnFacet, MonthFacet, YearFacet
 from publish.search import SNIPPET_END, SNIPPET_START, fts_query
 
@@ -67,6 +69,7 @@ def prepare_connection(conn, database, datasette):
     # read connection and the write connection (tests/test_publish_limits.py checks it).
     if database == DATABASE:
         conn.create_function("escape_fts", 1, _escape_fts, deterministic=True)
+        conn.create_function("text_diff", 2, text_diff, deterministic=True)
         limits.apply(conn, (datasette.plugin_config(PLUGIN) or {}).get("limits"))
 
 
@@ -197,6 +200,8 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if column == "snippet":
         return highlight(value)
+    if column == "diff":
+        return render_diff(value)
     url_column = TITLE_URL_COLUMNS.get(column)
     if url_column:
         try:
@@ -240,8 +245,11 @@ async def article_page(datasette, request, url: str) -> dict[str, Any] | None:
         comments_total = (
             await db.execute("select count(*) from comments where article_url = ?", [url])
         ).single_value()
+        versions = (
+            await db.execute("select count(*) from revisions where url = ?", [url])
+        ).single_value()
     except QueryInterrupted:  # a page without its extras beats an error page
-        related, comments, comments_total = [], [], 0
+        related, comments, comments_total, versions = [], [], 0, 0
 
     def link(row) -> dict[str, Any]:
         return {
@@ -264,6 +272,10 @@ async def article_page(datasette, request, url: str) -> dict[str, Any] | None:
         "comments_href": datasette.urls.table(DATABASE, "comments")
         + "?"
         + urlencode({"article_url": url}),
+        "versions": versions,
+        "versions_href": datasette.urls.query(DATABASE, "article_revisions")
+        + "?"
+        + urlencode({"url": url}),
         "page_url": datasette.absolute_url(request, article_path(datasette, url)),
     }
 

@@ -98,8 +98,11 @@ def test_a_full_disk_stops_the_crawl_and_nothing_is_lost(small_disk, tmp_path):
         # the next crawl, with room again, completes the archive: nothing lost, nothing twice
         roomy = tmp_path / "roomy"
         roomy.mkdir()
-        for part in folder.iterdir():
-            shutil.copy(part, roomy / part.name)
+        for part in folder.iterdir():  # the archive, and its WARC folder
+            if part.is_dir():
+                shutil.copytree(part, roomy / part.name)
+            else:
+                shutil.copy(part, roomy / part.name)
         second = run(server, site.seeds(), roomy / "a.db")
     assert second.returncode == 0, second.stderr[-2000:]
     again = roomy / "a.db"

@@ -8,6 +8,9 @@ select
   articles_new,
   articles_updated,
   articles_unchanged,
+  articles_flagged,
+  articles_gone,
+  not_modified,
   comments_saved,
   failures,
   seeds

@@ -207,6 +207,9 @@ def test_every_configured_articles_facet(client):
         ("fetches", "crawl_id", 1, 8),
         ("retry_queue", "reason", "timeout", 1),
         ("failures", "reason", "http_404", 1),
+        ("revisions", "flags", "", 5),
+        ("revisions", "source", "crawl", 5),
+        ("revisions", "crawl_id", 1, 5),
     ],
 )
 def test_every_configured_facet_of_the_other_tables(client, table, facet, value, count):
@@ -402,6 +405,13 @@ CANNED = {
         (1, "finished", 5, 2, 4)] and rows[0]["seconds"] >= 0),
     "failures_by_reason": ({}, lambda rows: sorted(
         (r["reason"], r["fetches"]) for r in rows) == [("http_404", 1), ("timeout", 1)]),
+    # one version each; the article that answered 404 is gone (tests/test_publish_revisions.py
+    # has articles with several versions)
+    "changed_articles": ({}, lambda rows: [(r["url"], r["versions"], r["status"])
+                                           for r in rows] == [(STOP, 1, "gone")]),
+    "article_revisions": ({"url": BURGLAR}, lambda rows: [
+        (r["revision"], r["source"], r["flags"], r["diff"]) for r in rows] == [
+        (1, "crawl", "", None)]),
 }  # fmt: skip
 
 

@@ -78,6 +78,15 @@ def _crawl_lock(db: str) -> Iterator[None]:
         lock.release(db)
 
 
+def _check_path(path: str) -> None:
+    from archive.database import check_path
+
+    try:
+        check_path(Path(path), create=True)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _open_archive(path: str, *, create: bool) -> Archive:
     try:
         return Archive.open(path, create=create)
@@ -160,17 +169,18 @@ def crawl(
     _load_profiles(profile_dirs)  # a broken profile is a clear message now, not in the crawl
     if profile_dirs:
         overrides["PROFILES_DIRS"] = ",".join(profile_dirs)
-    _open_archive(db, create=True).close()  # a clear message now for a path that cannot be one
-
-    from crawler.report import summary
-    from crawler.run import crawl_settings, run_crawl
-
-    if progress is None:
-        progress = sys.stderr.isatty()
-    options = crawl_settings(
-        db=db, max_pages=max_pages, overrides=overrides, progress=progress, retry=retry_failed
-    )
+    _check_path(db)  # a clear message now for a path that cannot be an archive
+    # the lock first: opening the archive would wait for a running crawl's write transaction
     with _crawl_lock(db):
+        _open_archive(db, create=True).close()  # a file that is not an archive: a clear message
+        from crawler.report import summary
+        from crawler.run import crawl_settings, run_crawl
+
+        if progress is None:
+            progress = sys.stderr.isatty()
+        options = crawl_settings(
+            db=db, max_pages=max_pages, overrides=overrides, progress=progress, retry=retry_failed
+        )
         stats = run_crawl(seeds, options)
     click.echo(summary(stats, db))
     if failed := stats.get("archive/write_failed"):

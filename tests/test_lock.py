@@ -22,7 +22,11 @@ from tests.crawl_check import CLI
 HOLD = """
 import sys, time
 from archive import lock
+from archive.store import Archive
 lock.acquire(sys.argv[1])
+if sys.argv[2] == "writing":  # and in the middle of a write, as a running crawl is
+    archive = Archive.open(sys.argv[1])
+    archive.db.conn.execute("BEGIN IMMEDIATE")
 print("held", flush=True)
 time.sleep(120)
 """
@@ -35,10 +39,11 @@ def stop(holder: subprocess.Popen) -> None:
     holder.stdout.close()
 
 
-def hold(db: Path) -> subprocess.Popen:
-    """Another process holding the archive's lock, until `stop`ped (SIGKILL)."""
+def hold(db: Path, writing: bool = False) -> subprocess.Popen:
+    """Another process holding the archive's lock (and, `writing`, SQLite's write lock), until
+    `stop`ped (SIGKILL)."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db)],
+        [sys.executable, "-c", HOLD, str(db), "writing" if writing else "idle"],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).parent.parent,
@@ -78,7 +83,8 @@ def test_the_lock_is_reentrant_in_one_process_and_released_with_the_last_holder(
 
 def test_a_crawl_while_another_writes_the_archive_exits_75_with_a_clear_message(tmp_path):
     db = tmp_path / "police.db"
-    holder = hold(db)
+    # the other crawl is mid-write: the lock is asked first, never SQLite's (which would wait)
+    holder = hold(db, writing=True)
     try:
         started = time.monotonic()
         result = subprocess.run(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 
 from archive.history import UNFINISHED
 
@@ -39,7 +39,8 @@ def queue(conn: sqlite3.Connection, crawl_id: int, pages: Iterable[Queued]) -> N
     conn.executemany(
         f"INSERT OR IGNORE INTO frontier (crawl_id, {', '.join(_COLUMNS)}) "
         f"VALUES (?, {', '.join('?' * len(_COLUMNS))})",
-        [(crawl_id, *astuple(page)) for page in pages],
+        # not dataclasses.astuple: it deep-copies every value
+        [(crawl_id, *(getattr(page, c) for c in _COLUMNS)) for page in pages],
     )
 
 

@@ -4,9 +4,10 @@
 pipeline writes; each query is its own short read, so it never holds back a checkpoint) and
 answers, for a URL about to be requested or just answered 304:
 
-- `validators`: the ETag and Last-Modified of its latest capture (a 200), for a conditional
-  request, and that capture's WARC target, date and payload digest (a 304's revisit record
-  refers to it);
+- `validators`: the ETag and Last-Modified of its latest capture (a 200 the archive stored a
+  page from: never one whose page failed to store, which must be downloaded again), for a
+  conditional request, and that capture's WARC target, date and payload digest (a 304's revisit
+  record refers to it);
 - `stored_page`: what its latest capture was (article, comments or listing) and the links the
   archive holds for it, so that a 304 page is followed as if it had been downloaded;
 - `article_dates`: for an archived article, its publication date, when it was first archived
@@ -60,6 +61,9 @@ class ArchiveLookup:
         # not mode=ro: a read-only connection cannot create the WAL index when it is missing
         self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
         self._conn.execute("PRAGMA query_only = 1")
+        # An archive that held no capture when the crawl began has nothing to look up for it
+        # (a crawl never requests a URL twice): a first crawl asks nothing per request.
+        self.empty = self._conn.execute("SELECT 1 FROM fetches LIMIT 1").fetchone() is None
 
     def close(self) -> None:
         self._conn.close()
@@ -71,9 +75,14 @@ class ArchiveLookup:
         self.close()
 
     def validators(self, url: str) -> Validators | None:
+        if self.empty:
+            return None
         row = self._conn.execute(
+            # a capture the archive stored a page from: a page that could not be stored must be
+            # downloaded again, not confirmed by a 304
             "SELECT etag, last_modified, final_url, warc_date, payload_digest FROM fetches "
-            "WHERE final_url = ? AND status = 200 ORDER BY id DESC LIMIT 1",
+            "WHERE final_url = ? AND status = 200 "
+            "AND outcome IN ('article', 'comments', 'listing') ORDER BY id DESC LIMIT 1",
             (url,),
         ).fetchone()
         if row is None or not (row[0] or row[1]):
@@ -81,6 +90,8 @@ class ArchiveLookup:
         return Validators(*row)
 
     def stored_page(self, url: str) -> StoredPage | None:
+        if self.empty:
+            return None
         row = self._conn.execute(
             "SELECT outcome FROM fetches WHERE final_url = ? AND status = 200 "
             "AND outcome IN ('article', 'comments', 'listing') ORDER BY id DESC LIMIT 1",
@@ -100,9 +111,12 @@ class ArchiveLookup:
         return StoredPage(key, row[0], links)
 
     def article_dates(self, url: str) -> ArticleDates | None:
+        if self.empty:
+            return None
         row = self._conn.execute(
-            "SELECT url, published, first_seen, last_seen, title FROM articles WHERE url = ?",
-            (self._resolved(url),),
+            "SELECT url, published, first_seen, last_seen, title FROM articles WHERE url = "
+            "coalesce((SELECT url FROM url_aliases WHERE alias = :url), :url)",
+            {"url": url},
         ).fetchone()
         return ArticleDates(*row) if row else None
 

@@ -51,7 +51,7 @@ import io
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
@@ -91,7 +91,11 @@ class WarcPointer:
     payload_digest: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # not dataclasses.asdict: it deep-copies every value, for every response of a crawl
+        return {f: getattr(self, f) for f in _POINTER_FIELDS}
+
+
+_POINTER_FIELDS = tuple(f.name for f in fields(WarcPointer))
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,7 @@ class WarcWriterSet:
         self.bytes = 0  # bytes written to the files
         self.files = 0  # files started (each with its warcinfo record)
         self.revisits = 0
+        self._warcio: WARCWriter | None = None  # one, pointed at each record's buffer in turn
         self.serial = 0  # of the current file, or of the next one to open
         self.name: str | None = None  # of the current file
         self._fd: int | None = None
@@ -265,7 +270,10 @@ class WarcWriterSet:
         self.close()
 
     def _writer(self, out: io.BytesIO) -> WARCWriter:
-        return WARCWriter(out, gzip=True, warc_version=self.warc_version)
+        if self._warcio is None:  # (creating one asks the system for the host name)
+            self._warcio = WARCWriter(out, gzip=True, warc_version=self.warc_version)
+        self._warcio.out = out
+        return self._warcio
 
     def _serialise(self, exchange: Exchange) -> tuple[bytes, Any]:
         out = io.BytesIO()

@@ -86,6 +86,8 @@ def read_capture(warc_dir: Path, capture: Capture) -> tuple[bytes, str | None]:
     """The body (content-decoded) and Content-Type of the capture's response record."""
     assert capture.warc_file is not None and capture.warc_offset is not None
     path = warc_dir / capture.warc_file
+    if not path.exists():
+        raise ValueError(f"{capture.warc_file} is not in {warc_dir} (--warc-dir names the folder)")
     with path.open("rb") as f:
         f.seek(capture.warc_offset)
         for record in ArchiveIterator(f):

@@ -217,3 +217,33 @@ def test_the_frontier_says_what_a_killed_crawl_left_undone(tmp_path, clock):
         assert query(archive, "SELECT count(*) AS n FROM frontier")[0]["n"] == 0  # cleared
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM crawls").fetchone()[0] == 1
+
+
+def test_what_a_recurring_crawl_looks_up(tmp_path, clock):
+    from archive.lookup import ArchiveLookup
+
+    path = tmp_path / "archive.db"
+    alias = URL.replace("article.cfm?id=", "story.asp?id=")
+    failed = URL + "9"
+    with Archive.open(path, now=clock) as archive:
+        with ArchiveLookup(path) as empty:  # a first crawl asks nothing
+            assert empty.empty and empty.validators(URL) is None
+        crawl_id = crawl(archive)
+        fetch = Fetch(url=URL, outcome=Outcome.ARTICLE, final_url=URL, status=200, etag='"v1"',
+                      warc_file="a.warc.gz", warc_offset=0, payload_digest="sha1:X")  # fmt: skip
+        links = (Link(URL + "2", Section.IN_OTHER_NEWS, "Two"),)
+        archive.record(fetch, article(links=links), crawl_id=crawl_id)
+        archive.add_alias(alias, URL, crawl_id=crawl_id)
+        # a page fetched but not stored (the archive refused it): to download again, never a 304
+        archive.log_fetch(crawl_id=crawl_id, url=failed, final_url=failed, status=200,
+                          outcome="failed", reason="store_error", etag='"v1"')  # fmt: skip
+    with ArchiveLookup(path) as lookup:
+        assert not lookup.empty
+        found = lookup.validators(URL)
+        assert found is not None and (found.etag, found.digest) == ('"v1"', "sha1:X")
+        assert lookup.validators(failed) is None and lookup.stored_page(failed) is None
+        stored = lookup.stored_page(URL)
+        assert stored is not None and (stored.kind, stored.links) == ("article", links)
+        dates = lookup.article_dates(alias)
+        assert dates is not None and (dates.url, dates.title) == (URL, article().title)
+        assert [d.url for d in lookup.articles()] == [URL]

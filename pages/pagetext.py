@@ -7,7 +7,8 @@ pages/metadata.py; pages/generic.py):
    for an empty body, binary data (magic bytes) or a content type that is not HTML (bodies without
    a useful content type are sniffed for markup). Decoded with w3lib's `html_to_unicode`: BOM,
    then the Content-Type charset, then a `<meta>` declaration; undeclared: UTF-8 if it is valid
-   UTF-8, else windows-1252; ISO-8859-1 is read as its superset windows-1252.
+   UTF-8, else detected (pages/charsets.py: charset-normalizer for other scripts, windows-1252
+   for Western text); ISO-8859-1 is read as its superset windows-1252.
 2. `parse_html`: the text -> an lxml.html tree (which copes with unclosed and misnested tags),
    or NotAnArticle(Reason.NO_TEXT) for markup lxml cannot read. `clean_markup` and `HTML_PARSER` are
    its pieces, for the fallback's other readers of the same text (readability).
@@ -28,6 +29,7 @@ from lxml import etree
 from w3lib.encoding import html_to_unicode
 
 from archive.records import NotAnArticle, Reason
+from pages.charsets import undeclared_encoding
 
 __all__ = [
     "BLOCK_TAGS",
@@ -96,16 +98,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 
 
 def _undeclared_encoding(body: bytes) -> str | None:
-    """The encoding of a body that declares none (no BOM, charset or <meta>): UTF-8 when it is
-    valid UTF-8, else windows-1252 (the legacy Western encoding, a superset of ISO-8859-1) when
-    it decodes as that, else None (UTF-8 with replacement characters). As Scrapy guesses."""
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            body.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return None
+    """The encoding of a body that declares none (no BOM, charset or <meta>): pages/charsets.py
+    (UTF-8 when valid, else detected; windows-1252 for Western text)."""
+    return undeclared_encoding(body)
 
 
 def clean_markup(text: str) -> str:

@@ -220,7 +220,7 @@ def extract(
     Each line holds the FILE and the record the crawler would archive: for an article `url`,
     `title`, `author`, `published` (ISO 8601), `text`, the other article fields and `extractor`
     (the site profile layout, or the fallback: trafilatura or readability). Gzip files (told by
-    their magic bytes) and undeclared legacy encodings (windows-1252) are read. A file that gives
+    their magic bytes) and undeclared legacy encodings (detected) are read. A file that gives
     no record gets a line with `file`, `error` (the reason: no_text, not_html, unreadable, ...)
     and `detail`, also shown on stderr, and the batch goes on.
 

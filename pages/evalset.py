@@ -33,8 +33,8 @@ from pages.pagefiles import extract_files, process_pool, read_page
 from pages.quality import corpus_dir
 
 EVAL = "trafilatura-eval"
-OURS, PLAIN, READABILITY = "ours", "trafilatura", "readability"
-SYSTEMS = (OURS, PLAIN, READABILITY)
+OURS, PLAIN, READABILITY, HTMLDATE = "ours", "trafilatura", "readability", "htmldate"
+SYSTEMS = (OURS, PLAIN, READABILITY, HTMLDATE)
 _SPACE = re.compile(r"\s+")
 
 
@@ -48,6 +48,7 @@ class EvalPage:
     path: Path
     with_: tuple[str, ...]
     without: tuple[str, ...]
+    meta: tuple[str, str, str] | None = None  # annotated (title, author, date), 851 pages
 
 
 def load(corpora: Path) -> list[EvalPage]:
@@ -59,9 +60,29 @@ def load(corpora: Path) -> list[EvalPage]:
             root / "html" / f"{item['file']}.gz",
             tuple(item.get("with", [])),
             tuple(item.get("without", [])),
-        )  # fmt: skip
+            (item["title"], item.get("author", ""), item.get("date", ""))
+            if "title" in item
+            else None,
+        )
         for url, item in sorted(data.items())
     ]
+
+
+FIELDS = ("title", "author", "date")
+
+
+def spread(pages: list[EvalPage], limit: int | None) -> list[EvalPage]:
+    """`limit` of the pages, spread over the set (all of them without a limit)."""
+    return pages[:: max(1, len(pages) // limit)][:limit] if limit else pages
+
+
+def same(field: str, got: str | None, want: str) -> bool:
+    """Exact match of a metadata field: whitespace-normalised; a date by its day (YYYY-MM-DD);
+    an empty annotation wants nothing found."""
+    got = normalise(got or "")
+    if field == "date":
+        got = got[:10]
+    return got == normalise(want)
 
 
 @dataclass
@@ -73,6 +94,19 @@ class Counts:
     empty: int = 0
     seconds: float = 0.0
     pages: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    # metadata exact matches on the annotated pages, by field; dates wrong and missing
+    meta: dict[str, int] = field(default_factory=dict)
+
+    def add_meta(self, page: EvalPage, found: tuple[str | None, ...]) -> None:
+        if page.meta is None:
+            return
+        for name, got, want in zip(FIELDS, found, page.meta, strict=True):
+            if got is None:  # this system does not give the field
+                continue
+            self.meta[name] = self.meta.get(name, 0) + same(name, got, want)
+            if name == "date" and not same(name, got, want):
+                key = "date_missing" if not got else "date_wrong"
+                self.meta[key] = self.meta.get(key, 0) + 1
 
     def add(self, page: EvalPage, text: str) -> None:
         found = normalise(text)
@@ -98,29 +132,50 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def _plain(path: str) -> str:
+def _plain(path: str) -> tuple[str, tuple[str | None, ...]]:
     import trafilatura
+    from trafilatura.utils import load_html
 
-    return trafilatura.extract(read_page(path)) or ""
+    html = read_page(path)
+    tree = load_html(html)
+    meta = trafilatura.extract_metadata(tree) if tree is not None else None
+    found = (meta.title or "", meta.author or "", meta.date or "") if meta else ("", "", "")
+    return trafilatura.extract(html) or "", found
 
 
-def _readability(path: str) -> str:
+def _htmldate(path: str) -> tuple[str, tuple[str | None, ...]]:
+    """htmldate's date (trafilatura's date reader), with its defaults: no text."""
+    from htmldate import find_date
+
+    return "", (None, None, find_date(read_page(path)) or "")
+
+
+def _readability(path: str) -> tuple[str, tuple[str | None, ...]]:
     from readability import Document
 
     from pages.pagetext import decode_html, parse_html
 
     try:
-        summary = Document(decode_html(read_page(path), "text/html")).summary(html_partial=True)
-        return parse_html(summary).text_content()
+        document = Document(decode_html(read_page(path), "text/html"))
+        text = parse_html(document.summary(html_partial=True)).text_content()
+        return text, (document.short_title() or "", None, None)
     except Exception:  # readability gives up on some pages: no text, as plain trafilatura's ""
-        return ""
+        return "", ("", None, None)
 
 
-def run(system: str, pages: Sequence[EvalPage], pool: Executor | None) -> list[str]:
+Found = tuple[str, tuple[str | None, ...]]  # text, and (title, author, date) or None if not given
+
+
+def run(system: str, pages: Sequence[EvalPage], pool: Executor | None) -> list[Found]:
     if system == OURS:
         results = extract_files(((str(p.path), p.url) for p in pages), pool=pool)
-        return [r.get("text", "") if "error" not in r else "" for r in results]
-    fn = _plain if system == PLAIN else _readability
+        return [
+            ("", ("", "", "")) if "error" in r
+            else (r.get("text", ""), (r.get("title", ""), r.get("author", ""),
+                                      r.get("published") or ""))
+            for r in results
+        ]  # fmt: skip
+    fn = {PLAIN: _plain, READABILITY: _readability, HTMLDATE: _htmldate}[system]
     paths = [str(p.path) for p in pages]
     return list(pool.map(fn, paths, chunksize=8)) if pool else [fn(p) for p in paths]
 
@@ -132,16 +187,18 @@ def evaluate(
     systems: Sequence[str] = SYSTEMS,
     limit: int | None = None,
 ) -> dict[str, Counts]:
-    """Every system's counts on the set (its first `limit` pages by URL, when given)."""
-    pages = load(corpora)[:limit]
+    """Every system's counts on the set (on `limit` of its pages spread over it, when given)."""
+    pages = spread(load(corpora), limit)
     scores: dict[str, Counts] = {}
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
         for system in systems:
             start = time.perf_counter()
             counts = Counts()
-            for page, text in zip(pages, run(system, pages, pool), strict=True):
-                counts.add(page, text)
+            for page, (text, found) in zip(pages, run(system, pages, pool), strict=True):
+                if system != HTMLDATE:  # (a date reader: no text)
+                    counts.add(page, text)
+                counts.add_meta(page, found)
             counts.seconds = time.perf_counter() - start
             scores[system] = counts
     return scores
@@ -152,10 +209,21 @@ def report(scores: dict[str, Counts]) -> str:
     header = f"  {'system':<12} {'precision':>9} {'recall':>7} {'F1':>7} {'empty':>6} {'s':>6}"
     lines = [f"{EVAL}: {pages} pages", header]
     for name, c in scores.items():
-        lines.append(
-            f"  {name:<12} {c.precision:>9.4f} {c.recall:>7.4f} {c.f1:>7.4f} {c.empty:>6} "
-            f"{c.seconds:>6.1f}"
-        )
+        if name != HTMLDATE:
+            lines.append(
+                f"  {name:<12} {c.precision:>9.4f} {c.recall:>7.4f} {c.f1:>7.4f} {c.empty:>6} "
+                f"{c.seconds:>6.1f}"
+            )
+    lines.append("  metadata, exact matches on the annotated pages:")
+    lines.append(
+        f"  {'system':<12} {'title':>6} {'author':>6} {'date':>6} {'wrong':>6} {'missing':>7}"
+    )
+    for name, c in scores.items():
+        m = c.meta
+        cells = [str(m[f]) if f in m else "-" for f in FIELDS]
+        lines.append(f"  {name:<12} {cells[0]:>6} {cells[1]:>6} {cells[2]:>6} "
+                     f"{m.get('date_wrong', 0) if 'date' in m else '-':>6} "
+                     f"{m.get('date_missing', 0) if 'date' in m else '-':>7}")  # fmt: skip
     return "\n".join(lines)
 
 

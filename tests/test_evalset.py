@@ -11,6 +11,17 @@ from pages import evalset, quality
 from pages.evalset import Counts, EvalPage
 
 
+def test_metadata_matches():
+    assert evalset.same("title", " Six  arrested ", "Six arrested")
+    assert evalset.same("date", "2019-08-02T10:00:00", "2019-08-02")
+    assert evalset.same("author", None, "") and not evalset.same("author", "PA", "")
+    page = EvalPage("u", Path("x"), (), (), ("T", "", "2020-01-01"))
+    counts = Counts()
+    counts.add_meta(page, ("T", "Desk", None))  # no date given: not counted
+    counts.add_meta(page, ("T", "", "2020-01-02"))
+    assert counts.meta == {"title": 2, "author": 1, "date": 0, "date_wrong": 1}
+
+
 def test_the_sets_metric_counts_passages():
     page = EvalPage("u", Path("x"), ("Officers  arrested\nsix people.", "Missing."), ("Menu",))
     counts = Counts()
@@ -28,6 +39,12 @@ def test_every_system_runs_on_the_set():
     scores = evalset.evaluate(corpora, workers=1, limit=12)
     assert set(scores) == set(evalset.SYSTEMS)
     for name, counts in scores.items():
+        if name == evalset.HTMLDATE:  # a date reader: dates only
+            assert set(counts.meta) >= {"date"} and not counts.pages
+            continue
         assert len(counts.pages) == 12
         assert counts.tp > 0 and 0.5 < counts.f1 <= 1.0, (name, counts.f1)
-    assert "readability" in evalset.report(scores)
+    annotated = sum(1 for p in evalset.spread(evalset.load(corpora), 12) if p.meta)
+    assert 0 < annotated <= 12 and scores[evalset.OURS].meta["title"] > 0
+    assert scores[evalset.PLAIN].meta["date"] <= annotated
+    assert "readability" in evalset.report(scores) and "metadata" in evalset.report(scores)

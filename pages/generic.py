@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -183,10 +184,11 @@ def _generic_published(
     htmldate reads the page as fetched (`original`, with its extensive search and the original
     date, as plain trafilatura's metadata does), not the page without its boxes: on the 851
     dated pages of trafilatura's evaluation set that made 623 dates right instead of 606 (plain
-    trafilatura: 632; pages/evalset.py)."""
+    trafilatura: 632; pages/evalset.py). A metadata timestamp in UTC one day from the date the
+    page shows gives way to it (`_local_day`): 8 dates more right and 3 fewer (628 of 851)."""
     day_first = page.day_first
     if published := page.meta.published(day_first):
-        return published
+        return _local_day(published, text_date, original) or published
     if text_date:
         return text_date
     if original:
@@ -200,6 +202,25 @@ def _generic_published(
     if shown and (found is None or shown[:10] == found[:10] or _swapped(shown, found)):
         return shown
     return found
+
+
+def _local_day(published: str, text_date: str | None, original: str) -> str | None:
+    """A metadata timestamp in UTC may fall on another day than the page shows (a US evening is
+    the next day in UTC): the date the page shows (its dateline, else htmldate's on the page as
+    fetched) when it is one day from the UTC timestamp's."""
+    if not published.endswith(("+00:00", "Z")) or len(published) < 11:
+        return None
+    if text_date is None and original:
+        from htmldate import find_date
+
+        text_date = find_date(clean_markup(original), extensive_search=True, original_date=True)
+    if not text_date:
+        return None
+    try:
+        apart = abs((date.fromisoformat(text_date[:10]) - date.fromisoformat(published[:10])).days)
+    except ValueError:
+        return None
+    return text_date if apart == 1 else None
 
 
 def _swapped(shown: str, found: str) -> bool:

@@ -13,7 +13,8 @@ The benchmark of pages/quality.py is the first set.
 Measured on 29 November 2026 (2 workers), text: ours P 0.9360 R 0.9166 F1 0.9262 (6 pages
 empty, 60 s), plain trafilatura 2.3.1 P 0.8972 R 0.9468 F1 0.9214 (35 s), readability-lxml 0.9
 P 0.8826 R 0.8638 F1 0.8731; metadata, exact matches of 851: titles ours 598, trafilatura 487,
-readability 531; authors ours 448, trafilatura 446; dates ours 606 (237 wrong, 8 missing),
+readability 531; authors ours 448, trafilatura 446; dates ours 628 (606 before the two
+changes of pages/generic.py `_generic_published` that day),
 trafilatura 632 (218 wrong, 1 missing), htmldate with its defaults 580. Not yet in the quality
 gate (tests/test_corpus.py): ours and trafilatura take a minute and a half on this set alone.
 """

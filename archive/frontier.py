@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from archive.history import UNFINISHED
+from archive.history import latest_unfinished
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +77,10 @@ def clear(conn: sqlite3.Connection, crawl_id: int) -> None:
 def unfinished_crawl(conn: sqlite3.Connection) -> int | None:
     """The latest crawl, when it did not finish (killed, stopped by a failed write, shut down)
     and left a frontier: the one the next crawl resumes."""
-    row = conn.execute("SELECT id, finish_reason FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
-    if row is None or row[1] not in UNFINISHED:
+    latest = latest_unfinished(conn)
+    if latest is None:
         return None
     has_frontier = conn.execute(
-        "SELECT 1 FROM frontier WHERE crawl_id = ? LIMIT 1", (row[0],)
+        "SELECT 1 FROM frontier WHERE crawl_id = ? LIMIT 1", (latest[0],)
     ).fetchone()
-    return row[0] if has_frontier else None
+    return latest[0] if has_frontier else None

@@ -95,12 +95,19 @@ def retry_urls(conn: sqlite3.Connection, max_attempts: int | None = None) -> lis
 UNFINISHED = (None, "archive_write_failed", "shutdown")
 
 
+def latest_unfinished(conn: sqlite3.Connection) -> tuple[int, list[str]] | None:
+    """The id and seeds of the latest crawl when it did not finish; None when it did (or there
+    is none)."""
+    row = conn.execute(
+        "SELECT id, seeds, finish_reason FROM crawls ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None or row[2] not in UNFINISHED:
+        return None
+    return row[0], [u for u in json.loads(row[1] or "[]") if isinstance(u, str)]
+
+
 def unfinished_seeds(conn: sqlite3.Connection) -> list[str]:
     """The seeds of the latest crawl when it did not finish: a new crawl starts from them too,
     so nothing it would have found is lost."""
-    row = conn.execute(
-        "SELECT seeds, finish_reason FROM crawls ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    if row is None or row[1] not in UNFINISHED:
-        return []
-    return [u for u in json.loads(row[0] or "[]") if isinstance(u, str)]
+    latest = latest_unfinished(conn)
+    return latest[1] if latest else []

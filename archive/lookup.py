@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.records import Link, Section
+from archive.rows import resolved
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,7 @@ class ArchiveLookup:
         ).fetchone()
         if row is None:
             return None
-        key = self._resolved(url)
+        key = resolved(self._conn, url)
         links = tuple(
             Link(to_url, Section(section), anchor)
             for to_url, section, anchor in self._conn.execute(
@@ -127,7 +128,3 @@ class ArchiveLookup:
             "ORDER BY last_seen, url"
         ):
             yield ArticleDates(*row)
-
-    def _resolved(self, url: str) -> str:
-        row = self._conn.execute("SELECT url FROM url_aliases WHERE alias = ?", (url,)).fetchone()
-        return row[0] if row else url

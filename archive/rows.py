@@ -194,7 +194,7 @@ def confirm(conn: sqlite3.Connection, url: str, crawl_id: int, now: str) -> bool
     cur = conn.execute(
         "UPDATE articles SET last_seen = ?, last_crawl_id = ?, status = 'live', "
         "gone_since = NULL WHERE url = ?",
-        (now, crawl_id, _resolved(conn, url)),
+        (now, crawl_id, resolved(conn, url)),
     )
     return cur.rowcount > 0
 
@@ -295,7 +295,7 @@ def insert_fetch(conn: sqlite3.Connection, crawl_id: int, fetch: Fetch, now: str
         conn.execute(
             "UPDATE articles SET status = 'gone', gone_since = coalesce(gone_since, ?) "
             "WHERE url = ? AND status != 'gone'",
-            (now, _resolved(conn, fetch.url)),
+            (now, resolved(conn, fetch.url)),
         )
     assert cur.lastrowid is not None
     return cur.lastrowid
@@ -323,7 +323,7 @@ def replace_links(conn: sqlite3.Connection, from_url: str, links: Iterable[Link]
                 f"link to {link.to_url} has unknown section {link.section!r} "
                 f"(expected one of {tuple(Section)})"
             )
-        key = (_resolved(conn, link.to_url), str(link.section))
+        key = (resolved(conn, link.to_url), str(link.section))
         if not wanted.get(key):  # first non-empty anchor wins
             wanted[key] = link.anchor
     existing = {
@@ -345,7 +345,7 @@ def replace_links(conn: sqlite3.Connection, from_url: str, links: Iterable[Link]
     )
 
 
-def _resolved(conn: sqlite3.Connection, url: str) -> str:
+def resolved(conn: sqlite3.Connection, url: str) -> str:
     """The article's URL when `url` is one of its aliases, else `url`."""
     row = conn.execute("SELECT url FROM url_aliases WHERE alias = ?", (url,)).fetchone()
     return row[0] if row else url

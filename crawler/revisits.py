@@ -27,9 +27,9 @@ archived article at every crawl (``police-archive crawl --revisit all``), ``*:ne
 (``--revisit none``: only new articles are fetched).
 
 Settings read: ``REVISIT_POLICY``; ``REVISIT_CONDITIONAL`` (default True: send the validators).
-Stats: ``revisit/conditional`` (requests sent with validators), ``revisit/not_due`` (links to
-archived articles not followed because they are not due; also counted as the bound
-``not_due``), ``revisit/seeded`` (due articles seeded from the archive).
+Stats: ``revisit/conditional`` (requests sent with validators), ``revisit/seeded`` (due
+articles seeded from the archive); links to archived articles not followed because they are not
+due are the bound ``bounds/not_due`` (crawler/follow.py).
 """
 
 from __future__ import annotations

@@ -167,10 +167,7 @@ class PoliceNewsSpider(scrapy.Spider):
         or one due for a visit."""
         assert self.lookup is not None
         dates = self.lookup.article_dates(url)
-        if dates is None or self.revisit.due(dates, self.now):
-            return True
-        self.crawler.stats.inc_value("revisit/not_due")
-        return False
+        return dates is None or self.revisit.due(dates, self.now)
 
     def _closed(self) -> None:
         self.parser.close()
@@ -223,14 +220,19 @@ class PoliceNewsSpider(scrapy.Spider):
         warning = page.warning
         if warning:
             stats.inc_value(f"pages/{warning}")
+        fetch = _fetched(response, OUTCOME_OF_KIND[kind], warning, page.warning_detail)
+        for out in self._followed(step, page, fetch, page):
+            yield out
+
+    def _followed(
+        self, step: Step, page: Page, fetch: Fetch, stored: Page | None
+    ) -> Iterator[PageItem | scrapy.Request]:
+        """The fetch's item (with `stored`, the record to archive), carrying the pages the
+        links of `page` lead to, then their requests."""
         steps = self.policy.follow(page, step)
-        stats.inc_value("links/found", len(page.links))
-        stats.inc_value("links/followed", len(steps))
-        yield PageItem(
-            _fetched(response, OUTCOME_OF_KIND[kind], warning, page.warning_detail),
-            page,
-            tuple(steps),
-        )
+        self.crawler.stats.inc_value("links/found", len(page.links))
+        self.crawler.stats.inc_value("links/followed", len(steps))
+        yield PageItem(fetch, stored, tuple(steps))
         for child in steps:
             yield self._request(child)
 
@@ -244,12 +246,7 @@ class PoliceNewsSpider(scrapy.Spider):
             return
         page = _stored(stored)
         self.policy.learn(step, page, stored.url)
-        steps = self.policy.follow(page, step)
-        self.crawler.stats.inc_value("links/found", len(page.links))
-        self.crawler.stats.inc_value("links/followed", len(steps))
-        yield PageItem(_fetched(response, Outcome.NOT_MODIFIED), None, tuple(steps))
-        for child in steps:
-            yield self._request(child)
+        yield from self._followed(step, page, _fetched(response, Outcome.NOT_MODIFIED), None)
 
     def failed(self, failure: Failure) -> Iterator[PageItem]:
         reason = failure_reason(failure.value)

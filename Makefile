@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 
-.PHONY: install demo test test-all bench bench-datasette lint clean
+.PHONY: install demo test test-all quality bench bench-datasette lint clean
 
 $(BIN)/police-archive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: install
 ## Everything, including the 400-article hazard crawl.
 test-all: install
 	$(BIN)/python -m pytest -m 'not bench'
+
+## Extraction quality on both real-page sets (../shared/corpora), side by side with plain
+## trafilatura and readability-lxml: the figures a change to extraction is judged by (2-3 min).
+quality: install
+	$(BIN)/python -m pages.quality
 
 ## The crawl benchmark against the one-file baseline spider (bench/README.md).
 bench: install

@@ -97,6 +97,10 @@ _REVISIONS_V3 = """CREATE TABLE IF NOT EXISTS [revisions] (
 )"""
 
 
+def _v4(conn: sqlite3.Connection) -> None:
+    """Nothing to change: the new article_authors view is created with the schema's views."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     # (the new url_aliases table is created with the schema's other missing tables)
     Migration(2, "fetches.detail; comments.first_crawl_id; url_aliases", _v2),
@@ -106,6 +110,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "links.removed; the fetch log's WARC pointers and validators; crawls' new counts",
         _v3,
     ),
+    Migration(4, "the article_authors view: one row per author of each article", _v4),
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from archive.logtables import CRAWLS, FAILURES, FETCHES, FRONTIER, RETRY_QUEUE
 from archive.records import FLAG_HELP, Section
 from archive.schema import INT, TEXT, Index, Table, column
+from archive.views import ARTICLE_AUTHORS, ARTICLE_LINKS
 
 _c = column
 
@@ -19,7 +20,15 @@ ARTICLES = Table(
     (
         _c("url", TEXT, "Canonical URL of the article: the primary key.", not_null=True),
         _c("title", TEXT, "Headline.", not_null=True),
-        _c("author", TEXT, "Byline; empty when the page has none.", not_null=True, default=""),
+        _c(
+            "author",
+            TEXT,
+            'Byline: the author, or several in byline order separated by "; " (a desk or an '
+            'agency as named: "PA Media"); empty when the page has none. One row per author: '
+            "the article_authors view.",
+            not_null=True,
+            default="",
+        ),
         _c(
             "published",
             TEXT,
@@ -316,30 +325,6 @@ COMMENTS_FTS = Table(
     source="comments",
 )
 
-ARTICLE_LINKS = Table(
-    "article_links",
-    "Links with the titles of the pages at both ends (NULL when that end is not an archived "
-    "article).",
-    (
-        _c("from_url", TEXT, "Page holding the link."),
-        _c("from_title", TEXT, "Title of that page, when it is an archived article."),
-        _c("to_url", TEXT, "Link target."),
-        _c("to_title", TEXT, "Title of the target, when it is an archived article."),
-        _c("section", TEXT, "Page section the link is in."),
-        _c("anchor", TEXT, "The link's visible text."),
-        _c("first_seen", TEXT, "When the link was first seen (UTC)."),
-        _c("last_seen", TEXT, "When the link was last seen (UTC)."),
-        _c("removed", TEXT, "When the page first no longer showed it; NULL while shown."),
-    ),
-    kind="view",
-    sql="""SELECT l.from_url, fa.title AS from_title, l.to_url, ta.title AS to_title,
-       l.section, l.anchor, l.first_seen, l.last_seen, l.removed
-FROM links AS l
-LEFT JOIN articles AS fa ON fa.url = l.from_url
-LEFT JOIN articles AS ta ON ta.url = l.to_url""",
-)
-
-
 TABLES: tuple[Table, ...] = (
     ARTICLES,
     LINKS,
@@ -353,6 +338,7 @@ TABLES: tuple[Table, ...] = (
     ARTICLES_FTS,
     COMMENTS_FTS,
     ARTICLE_LINKS,
+    ARTICLE_AUTHORS,
     FAILURES,
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -2,7 +2,10 @@
 author's name without "By", a job, an e-mail address or the site's name. No Scrapy here.
 
 - `clean_title`: a title without a leading or trailing part naming the site.
-- `clean_author`, `byline_name`: a byline's name, or "" for a job, a group, an address.
+- `clean_author`, `byline_name`: a byline's name, or "" for a job alone, a CMS account, an
+  address; a desk or an agency ("News desk", "PA Media", "Reuters Staff") is kept as named.
+- `clean_authors`: every name of a byline, joined by `AUTHOR_SEPARATOR` ("; "), the way the
+  archive stores several authors (its `article_authors` view has one row per author).
 - `squash`: text reduced to lower-case letters and digits, for comparisons.
 """
 
@@ -14,7 +17,20 @@ from collections.abc import Iterable
 from pages.dates import DATE_WORDS
 from pages.pagetext import norm, word_set
 
-__all__ = ["byline_name", "clean_author", "clean_title", "looks_like_name", "squash"]
+__all__ = [
+    "AUTHOR_SEPARATOR",
+    "byline_name",
+    "clean_author",
+    "clean_authors",
+    "clean_title",
+    "looks_like_name",
+    "squash",
+]
+
+# Several authors of one article are stored in one `author` value, in byline order, joined by
+# this separator (trafilatura's): "Jo Bloggs; Ann Smith". The archive's `article_authors` view
+# splits them, one row per author.
+AUTHOR_SEPARATOR = "; "
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|\u00bb|\u2022|\u00b7)\s+")
 _AUTHOR_PREFIX = re.compile(
@@ -27,11 +43,15 @@ _AUTHOR_ROLE = word_set(
     "reporter reporters correspondent correspondents writer writers editor editors columnist "
     "contributor contributors journalist journalists"
 )
-# Words that make a byline a group, not a person ("Reporter", "Staff writer", "News desk").
+# Words that make a byline a desk, a team or an agency, not a person ("News desk", "Telegraph
+# staff", "Reuters Staff", "Support Team", "Redaktion"): kept as the author, as the page names
+# it (a researcher filters agency and desk copy by it), unless it is a job alone.
 _AUTHOR_GROUP = word_set(
-    "staff team desk newsdesk newsroom reports services bureau wire wires admin administrator "
-    "editorial"
+    "staff team desk newsdesk newsroom reports services bureau wire wires editorial redaktion "
+    "rédaction redacción redazione"
 )
+# Bylines that name no one: a CMS account ("admin", "Super User"), a placeholder.
+_NO_AUTHOR = frozenset({"admin", "administrator", "super user", "unknown", "anonymous", "name"})
 _AUTHOR_QUALIFIERS = word_set(
     "a an the our news senior chief deputy assistant associate special national international "
     "foreign political crime home affairs security health science technology business economics "
@@ -58,8 +78,10 @@ def _without_role(author: str) -> str:
         author = ", ".join(p for p in kept if p)
     words = author.split()
     lowered = [w.lower().strip(".,") for w in words]
-    if not words or any(w in _AUTHOR_GROUP for w in lowered) or _is_role(author):
+    if not words or _is_role(author) or " ".join(lowered) in _NO_AUTHOR:
         return ""
+    if any(w in _AUTHOR_GROUP for w in lowered):
+        return author  # a desk or an agency, as the page names it
     # "Carrie Arnold November 15, 2019": a date run into the byline
     if lowered[0] in DATE_WORDS:
         return ""
@@ -80,12 +102,13 @@ def _without_role(author: str) -> str:
 
 
 def _is_role(text: str) -> bool:
-    """Whether `text` names a job only: "Reporter", "Staff writer", "Senior Crime Reporter"."""
+    """Whether `text` names a job only: "Reporter", "Staff writer", "Senior Crime Reporter"
+    (not a desk: "News desk", "Newsroom")."""
     words = [w.lower().strip(".,") for w in text.split()]
     return (
         bool(words)
-        and words[-1] in _AUTHOR_ROLE | _AUTHOR_GROUP
-        and all(w in _AUTHOR_ROLE | _AUTHOR_GROUP | _AUTHOR_QUALIFIERS for w in words)
+        and words[-1] in _AUTHOR_ROLE
+        and all(w in _AUTHOR_ROLE | _AUTHOR_QUALIFIERS for w in words)
     )
 
 
@@ -159,10 +182,32 @@ def clean_author(author: str, site_names: Iterable[str] = ()) -> str:
     return author
 
 
+# "Jo Bloggs and Ann Smith", "Jo Bloggs & Ann Smith", "Jo Bloggs und Ann Smith", and commas
+_AND = re.compile(r"\s+(?:and|&|und|et|y)\s+|\s*,\s*", re.I)
+
+
+def clean_authors(byline: str, site_names: Iterable[str] = ()) -> str:
+    """Every author a byline names, cleaned (`clean_author`), in order, without repeats, joined
+    by AUTHOR_SEPARATOR: "By Jo Bloggs and Ann Smith, Crime Reporters" -> "Jo Bloggs; Ann
+    Smith". A byline is split at ";" always, and at "and", "&" or a comma only when every part
+    is a name of two words or more (so "Bloggs, Jo" and "Smith & Sons" stay whole)."""
+    names: list[str] = []
+    for part in norm(byline).split(";"):
+        part = _AUTHOR_PREFIX.sub("", part.strip()).strip(" ,;:|-")
+        pieces = [p for p in _AND.split(part) if p]
+        people = [clean_author(p, site_names) for p in pieces]
+        cleaned = [p for p in people if p]
+        if len(cleaned) > 1 and all(looks_like_name(p) and len(p.split()) >= 2 for p in cleaned):
+            names.extend(cleaned)
+        elif name := clean_author(part, site_names):
+            names.append(name)
+    return AUTHOR_SEPARATOR.join(dict.fromkeys(names))
+
+
 def byline_name(line: str, site_names: Iterable[str] = ()) -> str:
     """The name of a line that is a byline alone ("By Jo Bloggs"); "" for other lines (a
     sentence that starts with "By", a line without a person's name)."""
-    if _AUTHOR_PREFIX.match(line) and looks_like_name(name := clean_author(line, site_names)):
+    if _AUTHOR_PREFIX.match(line) and looks_like_name(name := clean_authors(line, site_names)):
         return name
     return ""
 
@@ -171,10 +216,14 @@ _NAME_PARTICLES = word_set("and & de da del della der di du la le van von of")
 
 
 def looks_like_name(text: str) -> bool:
-    """A person's name (or two): 1-8 capitalised words, not a sentence."""
-    words = text.replace(",", " ").split()
-    return (
-        0 < len(words) <= 8
-        and not text.endswith((".", "!", "?", ":"))
-        and all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words)
-    )
+    """A person's name (or two, or several joined by AUTHOR_SEPARATOR): each 1-8 capitalised
+    words, not a sentence."""
+    if not text or text.endswith((".", "!", "?", ":")):
+        return False
+    for name in text.split(";"):
+        words = name.replace(",", " ").split()
+        if not 0 < len(words) <= 8:
+            return False
+        if not all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+            return False
+    return True

@@ -10,18 +10,17 @@ path never imports trafilatura or readability.
    NotAnArticle(Reason.NO_TEXT).
 2. The metadata (`generic_article`), from trafilatura's document and the page's own
    (pages/metadata.py), cleaned: title without a " | Site" suffix or anything the <h1> does not
-   have; no "By", e-mail, job ("Reporter", "Staff writer"), group or site-name authors, and
-   only names the page shows; the headline and byline trafilatura keeps at the top of the text
-   taken off it; dates from the metadata, else the dateline read day first (with its time), else
-   htmldate's (`_generic_published`). The Article carries no links: pages/extract.py adds the
-   ones the generic discovery (pages/links.py) found.
+   have; authors without "By", e-mail, job ("Reporter", "Staff writer") or the site's name, a
+   desk or an agency as named, several joined by "; ", and only names the page shows; the
+   headline and byline trafilatura keeps at the top of the text taken off it; the standfirst
+   (`_standfirst`: the page's description shown over the text, or the lead trafilatura left
+   out); the date by pages/published.py (htmldate's, with the UK rules on UK pages). The Article
+   carries no links: pages/extract.py adds the ones the generic discovery (pages/links.py) found.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,14 +29,14 @@ import trafilatura
 
 from archive.records import Article, NotAnArticle, Reason
 from pages.body import FALLBACK_MAX, REGION, TRAFILATURA, article_body
-from pages.bylines import byline_name, clean_author, clean_title, squash
-from pages.dates import parse_date, plausible
+from pages.bylines import AUTHOR_SEPARATOR, byline_name, clean_authors, clean_title, squash
 from pages.headline import Dateline, dateline, visible_headline
 from pages.kinds import Hint, chrome_of
 from pages.links import Discovery
 from pages.metadata import PageMeta, ParsedPage
 from pages.notices import notices
 from pages.pagetext import TextBlocks, clean_markup, first_text, node_text, norm
+from pages.published import generic_published
 from pages.region import (
     article_region,
     fills_in,
@@ -87,13 +86,15 @@ def generic_article(
             html_text = lxml.html.tostring(page.root, encoding="unicode")
     elif pruned:
         html_text = lxml.html.tostring(page.root, encoding="unicode")
-    dated = bool(shown.published or page.meta.published(page.day_first))
+    # the date is htmldate's on the page as fetched (pages/published.py), not trafilatura's
+    # extensive search on the page without its boxes
     blocks, extractor, document = article_body(
-        html_text, page.url, region_blocks, date_search=not dated
+        html_text, page.url, region_blocks, date_search=False
     )
+    led: list[str] = []  # the lead trafilatura left out, between the headline and its text
     if region_blocks is not None and extractor == TRAFILATURA:
         if marked_up(page):
-            blocks = lead(region_blocks, blocks) + blocks
+            led = lead(region_blocks, blocks)
         elif fills_in(blocks, region := through_last(region_blocks, blocks)):
             blocks, extractor = region, REGION
     if not blocks:
@@ -102,7 +103,7 @@ def generic_article(
         document = trafilatura.extract_metadata(
             clean_markup(html_text),
             default_url=page.url,
-            date_config={"original_date": True, "extensive_search": not dated},
+            date_config={"original_date": True, "extensive_search": False},
         )
 
     meta, names = page.meta, page.site_names
@@ -121,21 +122,21 @@ def generic_article(
             break
     author = ""
     page_text = ""  # read only when trafilatura names an author
-    for candidate in (document.author or "", meta.author(), meta.ld("author")):
-        # trafilatura joins several authors with "; "
-        authors = [clean_author(part, names) for part in candidate.split(";")]
+    for candidate in (document.author or "", meta.author(), meta.ld_names("author")):
+        # trafilatura joins several authors with "; ", as the archive stores them
+        authors = clean_authors(candidate, names).split(AUTHOR_SEPARATOR)
         if candidate is document.author:
             # trafilatura rewrites bylines ("jo.bloggs@x.co.uk" -> "Jo Bloggs-X Co Uk"): only
             # names that the page shows or its metadata gives
             page_text = page_text or _searchable(page.root, meta)
             authors = [a for a in authors if squash(a) in page_text]
-        if author := "; ".join(dict.fromkeys(a for a in authors if a)):
+        if author := AUTHOR_SEPARATOR.join(dict.fromkeys(a for a in authors if a)):
             break
     blocks, byline = _strip_heading(blocks, title, names, shown)
     author = author or byline or shown.author
-    published = _generic_published(page, document.date, shown.published, original)
+    published = generic_published(page, shown.published, original, document.date)
     description = norm(document.description or "")
-    standfirst = description if description and blocks[0] == description else ""
+    standfirst = _standfirst(page.root, description, blocks) or " ".join(led)
     categories = [norm(c) for c in (document.categories or []) if norm(c)]
     category = (
         meta.meta("article:section") or meta.ld("articleSection") or next(iter(categories), "")
@@ -158,6 +159,26 @@ def generic_article(
     )
 
 
+_SENTENCE_END = (".", "!", "?", "\u2026", '"', "\u201d")
+
+
+def _standfirst(root: Any, description: str, blocks: list[str]) -> str:
+    """The standfirst: the page's description (trafilatura's, from its metadata) when the text
+    opens with it, or when the page shows it and the text left it out: a summary of a sentence
+    or more over the article (the lead trafilatura's precision mode drops with the teasers).
+    A description the page does not show, or a fragment of one, is no standfirst."""
+    if not description:
+        return ""
+    if norm(blocks[0]) == description:
+        return description
+    if len(description.split()) < 8 or not description.endswith(_SENTENCE_END):
+        return ""
+    if description in norm(" ".join(blocks)):
+        return ""  # the text's own first sentences, not a summary over them
+    body = root.find("body")
+    return description if body is not None and description in norm(body.text_content()) else ""
+
+
 def _searchable(root: Any, meta: PageMeta) -> str:
     """The page's text and metadata values as one lowercase string of letters and digits."""
     values = [
@@ -168,93 +189,7 @@ def _searchable(root: Any, meta: PageMeta) -> str:
     return squash(" ".join(values))
 
 
-def _generic_published(
-    page: ParsedPage, found: str | None, text_date: str | None, original: str = ""
-) -> str | None:
-    """The publication date of a page without a profile.
-
-    In order: the page's metadata (ISO dates: unambiguous); else the dateline right under the
-    visible headline (`text_date`, pages/headline.py: what a reader takes for the date); else a
-    date shown in an element named for a date, read day first on day-first sites, when it agrees
-    with htmldate's or htmldate has none: it carries the time, htmldate gives the date alone;
-    else htmldate's date. When the two disagree htmldate wins, unless they differ only by the
-    order of day and month: on the benchmark's pages that have a metadata date, such a date was
-    another one (an update, a related article) on 5 of 40, htmldate's only by a time zone.
-
-    htmldate reads the page as fetched (`original`, with its extensive search and the original
-    date, as plain trafilatura's metadata does), not the page without its boxes: on the 851
-    dated pages of trafilatura's evaluation set that made 623 dates right instead of 606 (plain
-    trafilatura: 632; pages/evalset.py). A metadata timestamp in UTC one day from the date the
-    page shows gives way to it (`_local_day`): 8 dates more right and 3 fewer (628 of 851)."""
-    day_first = page.day_first
-    if published := page.meta.published(day_first):
-        return _local_day(published, text_date, original) or published
-    if text_date:
-        return text_date
-    if original:
-        # htmldate on the page as fetched, not on the page without its boxes
-        from htmldate import find_date
-
-        whole = find_date(clean_markup(original), extensive_search=True, original_date=True)
-        found = whole or found
-    found = parse_date(found, day_first) if found else None
-    shown = _dateline_date(page.root, day_first)
-    if shown and (found is None or shown[:10] == found[:10] or _swapped(shown, found)):
-        return shown
-    return found
-
-
-def _local_day(published: str, text_date: str | None, original: str) -> str | None:
-    """A metadata timestamp in UTC may fall on another day than the page shows (a US evening is
-    the next day in UTC): the date the page shows (its dateline, else htmldate's on the page as
-    fetched) when it is one day from the UTC timestamp's."""
-    if not published.endswith(("+00:00", "Z")) or len(published) < 11:
-        return None
-    if text_date is None and original:
-        from htmldate import find_date
-
-        text_date = find_date(clean_markup(original), extensive_search=True, original_date=True)
-    if not text_date:
-        return None
-    try:
-        apart = abs((date.fromisoformat(text_date[:10]) - date.fromisoformat(published[:10])).days)
-    except ValueError:
-        return None
-    return text_date if apart == 1 else None
-
-
-def _swapped(shown: str, found: str) -> bool:
-    """Whether two dates differ only in the order of day and month (12/08 read as 8 December)."""
-    return shown[:4] == found[:4] and shown[5:7] == found[8:10] and shown[8:10] == found[5:7]
-
-
 _KICKER_WORDS = 4  # a section name over a headline ("Pay and Conditions")
-_DATELINE_HINT = re.compile(r"date|time|publish|posted|byline|dateline", re.I)
-_DATELINE_STRONG = re.compile(r"publish|posted|dateline|byline", re.I)
-_DATELINE_SKIP = ("nav", "aside", "footer", "head", "script", "style", "template", "noscript")
-
-
-def _dateline_date(root: Any, day_first: bool) -> str | None:
-    """A date shown in the page's dateline: the text of a <time> element or of a short element
-    whose class, id or itemprop names a date, a time, a byline or publication; ones naming
-    publication or a byline first, then the others, each in page order."""
-    strong: list[str] = []
-    weak: list[str] = []
-    for el in root.iter("*"):
-        if not isinstance(el.tag, str) or el.tag in _DATELINE_SKIP:
-            continue
-        hint = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("itemprop"))))
-        if el.tag != "time" and not _DATELINE_HINT.search(hint):
-            continue
-        if any(a.tag in _DATELINE_SKIP for a in el.iterancestors()):
-            continue
-        text = node_text(el)
-        if text and len(text) <= 120:
-            (strong if _DATELINE_STRONG.search(hint) else weak).append(text)
-    for text in strong + weak:
-        if (shown := parse_date(text, day_first)) and plausible(shown):
-            return shown
-    return None
 
 
 def _strip_heading(

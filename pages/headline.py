@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pages.boxes import is_related_label
-from pages.bylines import clean_author, looks_like_name
+from pages.bylines import clean_authors, looks_like_name
 from pages.dates import parse_date, plausible
 from pages.kinds import chrome_of
 from pages.metadata import ParsedPage
@@ -111,7 +111,7 @@ def byline_author(text: str, site_names: list[str]) -> str:
         if text[match.end() : match.end() + 1] in ("@", "."):  # an e-mail address, not a name
             continue
         name = _NAME_END.split(match.group("name"))[0]
-        author = clean_author(name, site_names)
+        author = clean_authors(name, site_names)
         if author and looks_like_name(author):
             return author
     return ""

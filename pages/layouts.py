@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from archive.records import Article, Comment, Link, Section
-from pages.bylines import clean_author, clean_title
+from pages.bylines import clean_authors, clean_title
 from pages.dates import parse_date
 from pages.metadata import ParsedPage
 from pages.pagetext import TextBlocks, first_text, matches, node_text, norm, select
@@ -68,14 +68,14 @@ def layout_article(page: ParsedPage, layout: Layout) -> Article | None:
         return None  # a teaser with nothing visible
 
     title = clean_title(first_text(root, layout.title), names)
-    author = clean_author(first_text(root, layout.author), names)
+    author = clean_authors(first_text(root, layout.author), names)
     published = first_date(root, layout.published, profile.day_first)
     if layout.dateline and layout.dateline_pattern is not None:
         match = layout.dateline_pattern.search(first_text(root, layout.dateline))
         if match:
             groups = match.groupdict()
             published = published or parse_date(groups.get("date"), profile.day_first)
-            author = author or clean_author(groups.get("author") or "", names)
+            author = author or clean_authors(groups.get("author") or "", names)
     meta = page.meta
     title = title or _meta_title(page)
     published = published or meta.published(profile.day_first)

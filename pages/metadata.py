@@ -117,6 +117,12 @@ class PageMeta:
         """A JSON-LD field as text (a name for objects, the first item for lists)."""
         return _ld_text(self.jsonld.get(key))
 
+    def ld_names(self, key: str) -> str:
+        """A JSON-LD field naming several things (authors), every name, joined by "; "."""
+        value = self.jsonld.get(key)
+        values = value if isinstance(value, list) else [value]
+        return "; ".join(dict.fromkeys(t for t in map(_ld_text, values) if t))
+
     def author(self) -> str:
         """The author the meta tags name (not cleaned)."""
         return self.meta(*_AUTHOR_METAS)

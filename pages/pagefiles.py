@@ -55,7 +55,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
-from archive.records import Article, CommentThread, Listing, NotAnArticle, Reason
+from archive.records import Article, CommentThread, Listing, NotAnArticle, PageKind, Reason
 from pages.profiles import Profiles
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -123,15 +123,24 @@ def extract_file(
     url: str | None = None,
     max_size: int = MAX_PAGE_BYTES,
     profiles: Profiles | None = None,
+    kind: PageKind | None = None,
 ) -> dict[str, Any]:
     """The record of one saved page, or its error: never raises for a bad page. `profiles` are
-    the site profiles to read it with (default: the packaged ones)."""
-    from pages.extract import parse_page
+    the site profiles to read it with (default: the packaged ones); `kind` what the page is
+    said to be (PageKind.ARTICLE: read as the crawler reads a page an article link led to; a
+    page plainly of another kind is still read as that), None: nobody says (a crawl's seed)."""
+    from pages.extract import Hint, parse_page
 
     name = os.fspath(path)
     try:
         body = read_page(path, max_size)
-        page = parse_page(url or page_url(body, path), body, content_type=None, profiles=profiles)
+        page = parse_page(
+            url or page_url(body, path),
+            body,
+            content_type=None,
+            hint=Hint(kind=kind) if kind else None,
+            profiles=profiles,
+        )
     except PageFileError as exc:
         return {"file": name, "error": UNREADABLE, "detail": str(exc)}
     except NotAnArticle as exc:
@@ -147,9 +156,9 @@ def record(page: Article | CommentThread | Listing) -> dict[str, Any]:
     return {"kind": kind, **dataclasses.asdict(page)}
 
 
-def _job(job: tuple[str, str | None, Profiles | None]) -> dict[str, Any]:
-    path, url, profiles = job
-    return extract_file(path, url, profiles=profiles)
+def _job(job: tuple[str, str | None, Profiles | None, PageKind | None]) -> dict[str, Any]:
+    path, url, profiles, kind = job
+    return extract_file(path, url, profiles=profiles, kind=kind)
 
 
 def _worker_init() -> None:
@@ -228,11 +237,12 @@ def extract_files(
     workers: int = 1,
     pool: Executor | None = None,
     profiles: Profiles | None = None,
+    kind: PageKind | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The records of many saved pages, in order: `jobs` are (path, URL or None) pairs. Pages are
     extracted in this process, or in `pool`, or in a pool of `workers` processes, with
-    `profiles` (default: the packaged ones)."""
-    tasks = ((path, url, profiles) for path, url in jobs)
+    `profiles` (default: the packaged ones), each said to be of `kind` (`extract_file`)."""
+    tasks = ((path, url, profiles, kind) for path, url in jobs)
     if pool is not None:
         yield from pool.map(_job, tasks, chunksize=4)
     elif workers <= 1:

@@ -66,8 +66,12 @@ _BINARY_MAGIC = (
     b"ID3",
     b"\x00\x00\x01\x00",
 )
+# the tags of the WHATWG MIME sniffing standard's HTML signatures ("identifying a resource with
+# an unknown MIME type": script, style, iframe, font, b, a comment...) and a few more: a saved
+# page may start with a <script> or a <style> block before its <html>
 _HTML_SNIFF = re.compile(
-    rb"<\s*(?:!doctype\s+html|html|head|body|title|meta|p|div|table|br|a\s|h[1-6]|article)[\s>/]",
+    rb"<\s*(?:!doctype\s+html|html|head|body|title|meta|link|script|style|iframe|font|b|p|div"
+    rb"|span|table|br|a|h[1-6]|article|main|header|nav|section)[\s>/]|<!--",
     re.I,
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)

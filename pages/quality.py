@@ -1,24 +1,31 @@
-"""Extraction quality measured on real pages: the article-extraction benchmark and its report.
+"""Extraction quality measured on real pages: both development sets, side by side.
 
-    python -m pages.quality [--corpus DIR] [--workers N] [--worst N]
+    python -m pages.quality [--corpus DIR] [--workers N] [--worst N] [--set SET] [--limit N]
                               [--save FILE] [--against FILE]
 
-scores our extraction (`pages.pagefiles`, the engine of `police-archive extract`) and plain
-trafilatura on the 181 pages of the benchmark in `shared/corpora/article-extraction-benchmark/`,
-and prints precision, recall and F1, empty outputs, which extractor read how many pages, and the
-worst pages with their site (the URL's host). `--save` writes every page's scores as JSON;
-`--against` an earlier such file lists the pages whose F1 changed most: what a change did.
-tests/test_corpus.py is the gate that keeps the figures from regressing.
+(`make quality`) scores our extraction (`pages.pagefiles`, the engine of `police-archive
+extract`, each page read as an article), plain trafilatura and readability-lxml on the 181 pages
+of the article-extraction benchmark in `shared/corpora/article-extraction-benchmark/` and on the
+990 pages of trafilatura's evaluation set (pages/evalset.py), and prints both sets' precision,
+recall and F1 side by side; then the benchmark's details (empty outputs, which extractor read how
+many pages, the worst pages with their site) and the second set's metadata exact matches.
+`--save` writes every benchmark page's scores as JSON; `--against` an earlier such file lists the
+pages whose F1 changed most: what a change did. tests/test_corpus.py is the gate that keeps the
+figures from regressing.
 
 The corpus directory: `--corpus`, else the environment variable POLICE_ARCHIVE_CORPORA, else
 `shared/corpora/` beside the repository (`<repo>/../shared/corpora`). The pages are not copied into
 the repository.
 
-The metric is the benchmark's (its README in the corpus directory): texts split into `\\w+`
-tokens, multisets of 4-token shingles, per page tp/fp/fn, precision and recall per page averaged
-over the pages (macro), F1 from the two averages. An empty prediction scores precision 0 and
-recall 0 (the benchmark's own evaluate.py leaves empty predictions out of the precision average;
-the two agree when nothing is empty). Body text only: titles, dates and authors are not scored.
+The benchmark's metric (its README in the corpus directory): texts split into `\\w+` tokens,
+multisets of 4-token shingles, per page tp/fp/fn, precision and recall per page averaged over the
+pages (macro), F1 from the two averages. An empty prediction scores precision 0 and recall 0 (the
+benchmark's own evaluate.py leaves empty predictions out of the precision average; the two agree
+when nothing is empty). Body text only (`text`: the truth is the articleBody, without the
+standfirst): titles, dates and authors are not scored on this set.
+
+Measured on 29 November 2026 (2 workers): ours P 0.9727 R 0.9806 F1 0.9766; plain trafilatura
+2.3.1 0.9525, with comments off 0.9598; readability-lxml 0.9 0.9495.
 """
 
 from __future__ import annotations
@@ -38,15 +45,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from archive.records import PageKind
 from pages.pagefiles import extract_files, process_pool, read_page
 
 BENCHMARK = "article-extraction-benchmark"
+# the sets' pages are articles: each is read as the crawler reads a page an article link led to
+# (`police-archive extract`'s default, --as article)
+ARTICLE = PageKind.ARTICLE
 CORPORA_ENV = "POLICE_ARCHIVE_CORPORA"
 
 OURS = "ours"
 PLAIN = "trafilatura"  # trafilatura.extract(html) with its defaults, text output
 PLAIN_NO_COMMENTS = "trafilatura-no-comments"  # the same, include_comments=False
-SYSTEMS = (OURS, PLAIN, PLAIN_NO_COMMENTS)
+READABILITY = "readability"  # readability-lxml 0.9: the text of Document.summary()
+SYSTEMS = (OURS, PLAIN, PLAIN_NO_COMMENTS, READABILITY)
 
 
 def corpus_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -163,10 +175,25 @@ def _plain_text(job: tuple[str, bool]) -> str:
     return trafilatura.extract(read_page(path), include_comments=include_comments) or ""
 
 
+def readability_page(path: str) -> tuple[str, str]:
+    """readability-lxml's text of a saved page and its short title; ("", "") when it gives up
+    (as plain trafilatura's "" for a page it cannot read)."""
+    from readability import Document
+
+    from pages.pagetext import decode_html, parse_html
+
+    try:
+        document = Document(decode_html(read_page(path), "text/html"))
+        text = parse_html(document.summary(html_partial=True)).text_content()
+        return text, document.short_title() or ""
+    except Exception:  # readability raises on some pages: no text, as plain trafilatura's ""
+        return "", ""
+
+
 def run_ours(pages: Sequence[CorpusPage], pool: Executor | None = None) -> list[tuple[str, str]]:
     """(text, extractor) per page: the pages through `police-archive extract`'s engine, each
     read as fetched from its URL."""
-    results = extract_files(((str(p.path), p.url) for p in pages), pool=pool)
+    results = extract_files(((str(p.path), p.url) for p in pages), pool=pool, kind=ARTICLE)
     return [
         (r.get("text", ""), r.get("extractor", "") if "error" not in r else f"error:{r['error']}")
         for r in results
@@ -195,6 +222,14 @@ def evaluate(corpora: Path, *, workers: int = 2, systems: Iterable[str] = SYSTEM
             start = time.perf_counter()
             if name == OURS:
                 outputs = run_ours(pages, pool)
+            elif name == READABILITY:
+                paths = [str(p.path) for p in pages]
+                found = (
+                    pool.map(readability_page, paths, chunksize=4)
+                    if pool
+                    else map(readability_page, paths)
+                )
+                outputs = [(text, name) for text, _ in found]
             else:
                 texts = run_plain(pages, pool, include_comments=name == PLAIN)
                 outputs = [(text, name) for text in texts]
@@ -304,10 +339,13 @@ def compare(evaluation: Evaluation, earlier: dict, *, top: int = 15) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pages import evalset
+
     parser = argparse.ArgumentParser(
         prog="python -m pages.quality",
-        description="Score our extraction and plain trafilatura on the article-extraction "
-        "benchmark and show the worst pages.",
+        description="Score our extraction, plain trafilatura and readability-lxml on both "
+        f"development sets ({BENCHMARK} and {evalset.EVAL}), side by side, then each set's "
+        "details: the benchmark's worst pages, the second set's metadata exact matches.",
     )
     parser.add_argument(
         "--corpus",
@@ -316,21 +354,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     parser.add_argument("--worst", type=int, default=15, help="worst pages listed (default 15)")
+    parser.add_argument(
+        "--set", choices=("both", BENCHMARK, evalset.EVAL), default="both", dest="which"
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help=f"{evalset.EVAL}: N of its pages spread over it (the gate takes 330: every third)",
+    )
     parser.add_argument("--save", metavar="FILE", help="write every page's scores as JSON")
     parser.add_argument("--against", metavar="FILE", help="compare with an earlier --save")
     args = parser.parse_args(argv)
 
     corpora = corpus_dir(args.corpus)
-    if not (corpora / BENCHMARK / "ground-truth.json").is_file():
-        print(f"no {BENCHMARK} corpus in {corpora}", file=sys.stderr)
-        return 1
-    evaluation = evaluate(corpora, workers=args.workers)
-    print(report(evaluation, worst=args.worst))
-    if args.against:
-        print()
-        print(compare(evaluation, json.loads(Path(args.against).read_text(encoding="utf-8"))))
-    if args.save:
-        Path(args.save).write_text(json.dumps(scores_json(evaluation), indent=1) + "\n")
+    benchmark = second = None
+    if args.which in ("both", BENCHMARK):
+        if not (corpora / BENCHMARK / "ground-truth.json").is_file():
+            print(f"no {BENCHMARK} corpus in {corpora}", file=sys.stderr)
+            return 1
+        benchmark = evaluate(corpora, workers=args.workers)
+    if args.which in ("both", evalset.EVAL):
+        if not (corpora / evalset.EVAL / "evaldata.json").is_file():
+            print(f"no {evalset.EVAL} corpus in {corpora}", file=sys.stderr)
+            return 1
+        second = evalset.evaluate(corpora, workers=args.workers, limit=args.limit)
+    print(evalset.side_by_side(benchmark, second))
+    if benchmark is not None:
+        print("\n" + report(benchmark, worst=args.worst))
+        if args.against:
+            print()
+            print(compare(benchmark, json.loads(Path(args.against).read_text(encoding="utf-8"))))
+        if args.save:
+            Path(args.save).write_text(json.dumps(scores_json(benchmark), indent=1) + "\n")
+    if second is not None:
+        print("\n" + evalset.report(second))
     return 0
 
 

@@ -211,9 +211,25 @@ def crawl(
     show_default=True,
     help="Extract in this many processes.",
 )
+@click.option(
+    "--as",
+    "read_as",
+    type=click.Choice(["article", "auto"]),
+    default="article",
+    show_default=True,
+    help="article: read each page as an article, as the crawler reads a page an article link "
+    "led to (a page plainly a listing or a comment thread is still read as one); auto: nobody "
+    "says what the page is, as a crawl's seed (a short article with many links may be read as "
+    "a listing).",
+)
 @_profiles_option
 def extract(
-    files: tuple[str, ...], url: str | None, output, jobs: int, profile_dirs: tuple[str, ...]
+    files: tuple[str, ...],
+    url: str | None,
+    output,
+    jobs: int,
+    read_as: str,
+    profile_dirs: tuple[str, ...],
 ) -> None:
     """Extract saved HTML FILEs exactly as the crawler does; one JSON object per line.
 
@@ -230,12 +246,14 @@ def extract(
     if url is not None:
         url = _check_url(url)
 
+    from archive.records import PageKind
     from pages.pagefiles import extract_files
 
     profiles = _load_profiles(profile_dirs)
     extracted = failed = 0
     jobs_ = ((name, url) for name in files)
-    for result in extract_files(jobs_, workers=jobs, profiles=profiles):
+    kind = PageKind.ARTICLE if read_as == "article" else None
+    for result in extract_files(jobs_, workers=jobs, profiles=profiles, kind=kind):
         output.write(json.dumps(result, ensure_ascii=False) + "\n")
         if "error" in result:
             failed += 1

@@ -48,3 +48,18 @@ def test_every_system_runs_on_the_set():
     assert 0 < annotated <= 12 and scores[evalset.OURS].meta["title"] > 0
     assert scores[evalset.PLAIN].meta["date"] <= annotated
     assert "readability" in evalset.report(scores) and "metadata" in evalset.report(scores)
+
+
+def test_ours_is_scored_on_the_standfirst_and_the_text():
+    assert evalset.content({"text": "Body.", "standfirst": "Lead."}) == "Lead.\n\nBody."
+    assert evalset.content({"text": "Lead.\n\nBody.", "standfirst": "Lead."}) == "Lead.\n\nBody."
+    assert evalset.content({"text": "Body.", "standfirst": ""}) == "Body."
+
+
+def test_both_sets_side_by_side():
+    second = {evalset.OURS: Counts(tp=9, fn=1, fp=1), evalset.PLAIN: Counts(tp=8, fn=2)}
+    second[evalset.OURS].pages = {"u": (9, 1, 1, 0)}
+    table = evalset.side_by_side(None, second)
+    assert "article-extraction-benchmark: -" in table and "trafilatura-eval (1 pages)" in table
+    ours = next(line for line in table.splitlines() if line.startswith("ours"))
+    assert ours.split()[1:4] == ["-", "-", "-"] and "0.9000" in ours

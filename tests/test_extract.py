@@ -15,7 +15,7 @@ import trafilatura
 from archive.records import Article, CommentThread, Link, Listing, NotAnArticle
 from pages import body as text_body
 from pages import generic
-from pages.bylines import clean_author, clean_title
+from pages.bylines import clean_author, clean_authors, clean_title
 from pages.dates import parse_date
 from pages.extract import parse_page
 from pages.pagetext import decode_html
@@ -191,6 +191,21 @@ def test_not_an_article(body, content_type, reason):
     with pytest.raises(NotAnArticle) as info:
         parse_page(URL, body, content_type=content_type)
     assert info.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    "opening", [b"<script src='/head.js'></script>", b"<style>", b"<!-- x -->"]
+)
+def test_a_page_saved_without_its_head_is_html(opening):
+    """A saved page that opens with a script, a style sheet or a comment, its <html> past the
+    first kilobyte, and no content type: HTML (WHATWG MIME sniffing), not "not_html"."""
+    style = b"<style>" + b".box { float: left; margin: 0 20px 0 0; }\n" * 40 + b"</style>"
+    paragraph = b"<p>" + b"Officers from the force arrested six people in the town. " * 8 + b"</p>"
+    body = (
+        opening + style + b"<html><body><h1>Six arrested</h1>" + paragraph * 3 + b"</body></html>"
+    )
+    page = parse_page("https://news.example/six-arrested", body, content_type=None)
+    assert isinstance(page, Article) and "arrested six people" in page.text
 
 
 def test_unknown_page_of_a_profile_site():
@@ -562,8 +577,16 @@ def test_generic_page_titles_lose_the_site_name(title, expected):
         ("Reporter", ""),
         ("By Reporter", ""),
         ("Staff writer", ""),
-        ("News desk", ""),
-        ("Telegraph Sport staff", ""),
+        # desks and agencies are authors as the page names them (the issue of bylines that are
+        # organisations): a researcher filters agency copy by them
+        ("News desk", "News desk"),
+        ("Telegraph Sport staff", "Telegraph Sport staff"),
+        ("By PA Media", "PA Media"),
+        ("Press Association", "Press Association"),
+        ("CNN Business", "CNN Business"),
+        ("By Reuters Staff", "Reuters Staff"),
+        ("admin", ""),  # a CMS account, no one
+        ("Super User", ""),
         ("Phil Helsel is a reporter", "Phil Helsel"),
         ("Tom Gillespie News reporter", "Tom Gillespie"),
         ("Jo Bloggs - Political Editor", "Jo Bloggs"),
@@ -577,6 +600,37 @@ def test_generic_page_titles_lose_the_site_name(title, expected):
 )
 def test_clean_author_drops_jobs_and_groups(author, expected):
     assert clean_author(author, ["Police Oracle"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("By Jo Bloggs and Ann Smith", "Jo Bloggs; Ann Smith"),
+        ("Jo Bloggs & Ann Smith, Crime Reporters", "Jo Bloggs; Ann Smith"),
+        ("Jo Bloggs, Ann Smith, Mark Lee", "Jo Bloggs; Ann Smith; Mark Lee"),
+        ("Jo Bloggs; PA Media", "Jo Bloggs; PA Media"),
+        ("Jo Bloggs, Crime Reporter", "Jo Bloggs"),  # a job, not a second author
+        ("Bloggs, Jo", "Bloggs, Jo"),  # one name, surname first
+        ("Smith & Sons", "Smith & Sons"),  # not two people
+        ("Jo Bloggs; Jo Bloggs", "Jo Bloggs"),
+        ("Reporter; Staff writer", ""),
+    ],
+)
+def test_several_authors_are_stored_with_one_separator(byline, expected):
+    assert clean_authors(byline, ["Police Oracle"]) == expected
+
+
+def test_every_json_ld_author_is_read():
+    authors = [{"@type": "Person", "name": "Jo Bloggs"}, {"@type": "Person", "name": "Ann Smith"}]
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Six arrested", "author": authors})
+    body = (
+        f'<html><head><script type="application/ld+json">{ld}</script></head><body>'
+        "<article><h1>Six arrested</h1>"
+        + "<p>Officers from the force arrested six people in the town centre on Friday.</p>" * 6
+        + "</article></body></html>"
+    )
+    page = parse_page("https://news.example/six-arrested", body.encode())
+    assert page.author == "Jo Bloggs; Ann Smith"
 
 
 def test_clean_title_cuts_to_the_headline():
@@ -781,3 +835,18 @@ def test_a_comment_teaser_is_never_article_text(after_body, inside_body):
     page = parse_page(STORY_URL, _story(after_body, inside_body))
     assert "Paragraph 4 of the story" in page.text
     assert "signed this off" not in page.text and "comment" not in page.text.lower()
+
+
+def test_the_standfirst_is_the_description_the_page_shows_over_the_text():
+    from pages.generic import _standfirst
+    from pages.pagetext import parse_html
+
+    lead = "Six people were arrested after a raid on a warehouse in the town centre."
+    body = ["Officers from the force searched the building on Friday.", "A court date is set."]
+    shown = parse_html(f"<html><body><h1>Six held</h1><p>{lead}</p><p>{body[0]}</p></body></html>")
+    hidden = parse_html(f"<html><body><h1>Six held</h1><p>{body[0]}</p></body></html>")
+    assert _standfirst(shown, lead, body) == lead  # shown, and left out of the text
+    assert _standfirst(hidden, lead, body) == ""  # a description the page does not show
+    assert _standfirst(shown, lead, [lead, *body]) == lead  # the text opens with it
+    assert _standfirst(shown, "Six held", body) == ""  # not a sentence: no summary
+    assert _standfirst(shown, "", body) == ""

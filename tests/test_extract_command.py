@@ -313,3 +313,33 @@ def test_a_gzip_bomb_is_refused_at_the_cap_fast_and_in_little_memory(tmp_path):
     assert report["seconds"] < 8, report  # mostly the interpreter starting
     [row] = [json.loads(line) for line in report["stdout"].splitlines()]
     assert (row["file"], row["error"], report["status"]) == (str(bomb), "too_large", 1)
+
+
+SHORT_ITEM = (
+    "<html><head><title>Road closed after crash</title></head><body>"
+    "<h1>Road closed after crash</h1><div>"
+    "<p>The A12 was closed in both directions on Tuesday morning after a lorry overturned near "
+    "the junction, and officers asked drivers to avoid the area while the road was cleared. "
+    "Nobody was seriously hurt, the force said, and the road reopened in the afternoon after "
+    "recovery teams moved the lorry and its load of timber from the carriageway.</p>"
+    "<p>Witnesses who saw the crash, or drivers with dashcam footage of the lorry before it "
+    "overturned, are asked to contact the force quoting the incident number given above.</p></div>"
+    "<ul>"
+    + "".join(f'<li><a href="/travel/item-{i}">Travel update number {i} for the county</a></li>'
+              for i in range(12))
+    + '</ul><p><a href="/news/road-closed?page=2">Next page</a></p></body></html>'
+)  # fmt: skip
+
+
+def test_files_are_read_as_articles_unless_told_otherwise(tmp_path):
+    """A short news item with a list of links and pagination: an article by default (`--as
+    article`, as the crawler reads a page an article link led to), a listing with `--as auto`
+    (nobody says what it is, as a crawl's seed)."""
+    path = tmp_path / "item.html"
+    path.write_text(SHORT_ITEM, encoding="utf-8")
+    url = "https://news.example/news/road-closed"
+    [row] = lines(run(str(path), "--url", url))
+    assert row["kind"] == "article" and "lorry overturned" in row["text"]
+    [auto] = lines(run(str(path), "--url", url, "--as", "auto"))
+    assert auto["kind"] == "listing"
+    assert run(str(path), "--as", "neither").exit_code == 2

@@ -1,9 +1,10 @@
 """archive/migrations.py: an archive written by an earlier release opens in this one with every
 row it held, and with exactly the schema a new archive gets.
 
-tests/fixtures/archive-v1.db was written by the release before schema version 2, and
-archive-v2.db by the release before schema version 3 (each a crawl of the sample site, then a
-second crawl): read here, never rewritten (each test upgrades a copy).
+tests/fixtures/archive-v1.db was written by the release before schema version 2, archive-v2.db
+by the release before schema version 3 and archive-v3.db by the release before schema version 4
+(each a crawl of the sample site, then a second crawl): read here, never rewritten (each test
+upgrades a copy).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from archive.tables import TABLES
 FIXTURES = Path(__file__).parent / "fixtures"
 V1 = FIXTURES / "archive-v1.db"
 V2 = FIXTURES / "archive-v2.db"
+V3 = FIXTURES / "archive-v3.db"
 
 
 def rows(path: Path) -> dict[str, set[tuple]]:
@@ -66,9 +68,17 @@ def schema(path: Path) -> dict[str, object]:
     return out
 
 
-@pytest.fixture(params=[V1, V2], ids=["v1", "v2"])
+@pytest.fixture(params=[V1, V2, V3], ids=["v1", "v2", "v3"])
 def v1(request, tmp_path) -> Path:
     """A copy of an archive of each earlier schema version."""
+    copy = tmp_path / request.param.name
+    shutil.copyfile(request.param, copy)
+    return copy
+
+
+@pytest.fixture(params=[V1, V2], ids=["v1", "v2"])
+def before_revisions(request, tmp_path) -> Path:
+    """A copy of an archive written before schema version 3 (which added revisions)."""
     copy = tmp_path / request.param.name
     shutil.copyfile(request.param, copy)
     return copy
@@ -113,7 +123,8 @@ def test_every_row_survives_the_upgrade(v1):
                 assert value == _declared_default(table, column), (table, column)
 
 
-def test_each_article_becomes_its_first_revision(v1):
+def test_each_article_becomes_its_first_revision(before_revisions):
+    v1 = before_revisions
     before = rows(v1)["articles"]
     Archive.open(v1, create=False).close()
     with sqlite3.connect(v1) as conn:

@@ -128,6 +128,21 @@ def test_new_updated_unchanged(archive, crawl, clock):
     assert row(archive, "SELECT count(*) AS n FROM articles")["n"] == 1
 
 
+def test_article_authors_has_one_row_per_author(archive, crawl):
+    archive.save_article(article(author="Jo Bloggs; PA Media; Ann Smith"), crawl_id=crawl)
+    archive.save_article(article(url=URL + "0", author="News desk"), crawl_id=crawl)
+    archive.save_article(article(url=URL + "00", author=""), crawl_id=crawl)
+    found = rows(archive, "SELECT article_url, position, author FROM article_authors")
+    assert sorted((r["article_url"], r["position"], r["author"]) for r in found) == [
+        (URL, 1, "Jo Bloggs"),
+        (URL, 2, "PA Media"),
+        (URL, 3, "Ann Smith"),
+        (URL + "0", 1, "News desk"),
+    ]
+    by_agency = rows(archive, "SELECT title FROM article_authors WHERE author = 'PA Media'")
+    assert [r["title"] for r in by_agency] == ["Officers praised"]
+
+
 def test_links_replaced_keeping_first_seen(archive, crawl, clock):
     other, third, gone = URL + "-other", URL + "-third", URL + "-gone"
     archive.save_article(article(other, title="Other story", links=()), crawl_id=crawl)

@@ -16,7 +16,7 @@ Ours is scored on the article's whole content, the standfirst and the text (`con
 set's passages include the lead a page shows over the article, which our record may hold as its
 `standfirst` only.
 
-Measured on 29 November 2026 (2 workers), text: ours P 0.9371 R 0.9383 F1 0.9377 (1 page
+Measured on 29 November 2026 (2 workers), text: ours P 0.9371 R 0.9387 F1 0.9379 (1 page
 empty, 67 s), plain trafilatura 2.3.1 P 0.8972 R 0.9468 F1 0.9214 (31 s), readability-lxml 0.9
 P 0.8826 R 0.8638 F1 0.8731; metadata, exact matches of 851: titles ours 601, trafilatura 487,
 readability 531; authors ours 452, trafilatura 446; dates ours 632, trafilatura 632, htmldate

@@ -91,10 +91,13 @@ def generic_article(
     blocks, extractor, document = article_body(
         html_text, page.url, region_blocks, date_search=False
     )
-    led: list[str] = []  # the lead trafilatura left out, between the headline and its text
+    # the lead trafilatura left out, between the headline and its text: the text's opening,
+    # and the standfirst when the page's description gives none
+    led: list[str] = []
     if region_blocks is not None and extractor == TRAFILATURA:
         if marked_up(page):
             led = lead(region_blocks, blocks)
+            blocks = led + blocks
         elif fills_in(blocks, region := through_last(region_blocks, blocks)):
             blocks, extractor = region, REGION
     if not blocks:

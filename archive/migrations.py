@@ -98,7 +98,9 @@ _REVISIONS_V3 = """CREATE TABLE IF NOT EXISTS [revisions] (
 
 
 def _v4(conn: sqlite3.Connection) -> None:
-    """Nothing to change: the new article_authors view is created with the schema's views."""
+    # the gazetteer version an article was tagged with: '' (not yet) for every existing article,
+    # which `police-archive retag` tags; the new tables and views are created with the schema
+    conn.execute("ALTER TABLE articles ADD COLUMN tagged TEXT NOT NULL DEFAULT ''")
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -110,7 +112,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "links.removed; the fetch log's WARC pointers and validators; crawls' new counts",
         _v3,
     ),
-    Migration(4, "the article_authors view: one row per author of each article", _v4),
+    Migration(
+        4,
+        "articles.tagged; forces, article_forces, people; the article_authors and "
+        "force_articles views",
+        _v4,
+    ),
 )
 
 

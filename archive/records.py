@@ -187,6 +187,25 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
+class ForceMention:
+    """A police force or policing body an article names (`article_forces`)."""
+
+    force: str  # the gazetteer's id of the body, e.g. "metropolitan", "kent-pcc", "iopc"
+    mentions: int  # how many times the title, standfirst and text name it
+    in_headline: bool  # whether the title or the standfirst names it
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    """An officer or office holder an article names with a rank (`people`)."""
+
+    name: str  # "Jane Smith" (no rank, no "Sir")
+    rank: str  # the full rank, e.g. "Detective Superintendent"
+    force: str | None  # the body named with them (a gazetteer id), None when none is
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article, as extracted from its page."""
 
@@ -207,6 +226,11 @@ class Article:
     links: tuple[Link, ...] = field(default=())
     warning: Reason | None = None  # e.g. LAYOUT_MISS: read by the generic reader on a profiled site
     warning_detail: str = ""  # e.g. the layouts tried
+    # the police forces and bodies, and the people by rank, it names, and the version of the
+    # gazetteer that found them ("" when not tagged)
+    forces: tuple[ForceMention, ...] = field(default=())
+    people: tuple[PersonMention, ...] = field(default=())
+    tagged: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,9 +26,11 @@ from archive.records import (
     Article,
     CommentThread,
     Fetch,
+    ForceMention,
     Link,
     Listing,
     Outcome,
+    PersonMention,
     Section,
     broken_flags,
 )
@@ -57,6 +59,29 @@ def content_hash(article: Article) -> str:
     """SHA-256 (hex) of what makes an article 'updated': title, author, published and text."""
     parts = (article.title, article.author, article.published or "", article.text)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def replace_tags(
+    conn: sqlite3.Connection,
+    url: str,
+    forces: Iterable[ForceMention],
+    people: Iterable[PersonMention],
+    version: str,
+) -> None:
+    """An article's forces and people, as the version of it the archive shows names them."""
+    conn.execute("DELETE FROM article_forces WHERE article_url = ?", (url,))
+    conn.execute("DELETE FROM people WHERE article_url = ?", (url,))
+    conn.executemany(
+        "INSERT INTO article_forces (article_url, force, mentions, in_headline) "
+        "VALUES (?, ?, ?, ?)",
+        [(url, f.force, f.mentions, int(f.in_headline)) for f in forces],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO people (article_url, name, rank, force, mentions) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(url, p.name, p.rank, p.force, p.mentions) for p in people],
+    )
+    conn.execute("UPDATE articles SET tagged = ? WHERE url = ?", (version, url))
 
 
 def save_article(
@@ -100,7 +125,8 @@ def save_article(
         "content_hash": digest,
     }
     shown = conn.execute(
-        "SELECT title, word_count, extractor, content_hash, flags FROM articles WHERE url = ?",
+        "SELECT title, word_count, extractor, content_hash, flags, tagged FROM articles "
+        "WHERE url = ?",
         (article.url,),
     ).fetchone()
     latest = conn.execute(
@@ -141,6 +167,12 @@ def save_article(
             f"UPDATE articles SET {', '.join(f'{k} = ?' for k in values)} WHERE url = ?",
             (*values.values(), article.url),
         )
+    # the forces and people of the version the row shows: not of a flagged one, and an
+    # unchanged version again only when a newer gazetteer tagged it
+    held = shown is not None and shown[4] is not None and outcome != "updated"
+    retagged = outcome != "unchanged" or (shown is not None and shown[5] != article.tagged)
+    if article.tagged and outcome != "flagged" and not held and retagged:
+        replace_tags(conn, article.url, article.forces, article.people, article.tagged)
     if outcome != "unchanged":
         add_revision(conn, article, (latest[0] if latest else 0) + 1, crawl_id, now,
                      fetch_id=fetch_id, source=source, flags=flags)  # fmt: skip

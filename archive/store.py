@@ -39,6 +39,7 @@ from archive.reading import ArchiveReads
 from archive.records import Article, CommentThread, Fetch, Listing, Outcome, Page
 from archive.rows import content_hash, iso_utc, json_text, utc_now
 from archive.schema import ArchiveCommitError, ArchiveError, ArchiveWriteError
+from archive.tags import ArchiveTags
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +51,9 @@ class Recorded:
     new_comments: int = 0
 
 
-class Archive(ArchiveReads):
+class Archive(ArchiveReads, ArchiveTags):
     """An open archive. Create with `Archive.open(path)`; use as a context manager or `close()`.
-    Its reading methods are archive/reading.py's."""
+    Its reading methods are archive/reading.py's, its tagging ones archive/tags.py's."""
 
     def __init__(
         self,

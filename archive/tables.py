@@ -8,6 +8,7 @@ from __future__ import annotations
 from archive.logtables import CRAWLS, FAILURES, FETCHES, FRONTIER, RETRY_QUEUE
 from archive.records import FLAG_HELP, Section
 from archive.schema import INT, TEXT, Index, Table, column
+from archive.tagtables import ARTICLE_FORCES, FORCE_ARTICLES, FORCES, PEOPLE
 from archive.views import ARTICLE_AUTHORS, ARTICLE_LINKS
 
 _c = column
@@ -146,6 +147,14 @@ ARTICLES = Table(
         ),
         _c("first_crawl_id", INT, "The crawl (`crawls.id`) that first archived the article."),
         _c("last_crawl_id", INT, "The crawl (`crawls.id`) that last saw the article."),
+        _c(
+            "tagged",
+            TEXT,
+            "The version of the police gazetteer its forces and people (`article_forces`, "
+            "`people`) were found with; empty when not tagged yet (`police-archive retag`).",
+            not_null=True,
+            default="",
+        ),
     ),
     pk="url",
     indexes=(
@@ -337,8 +346,12 @@ TABLES: tuple[Table, ...] = (
     FRONTIER,
     ARTICLES_FTS,
     COMMENTS_FTS,
+    FORCES,
+    ARTICLE_FORCES,
+    PEOPLE,
     ARTICLE_LINKS,
     ARTICLE_AUTHORS,
+    FORCE_ARTICLES,
     FAILURES,
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

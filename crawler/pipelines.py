@@ -45,6 +45,7 @@ from archive.records import Fetch, Outcome, Page, Reason
 from archive.store import Archive, ArchiveCommitError, ArchiveError, ArchiveWriteError, Recorded
 from crawler.follow import Step
 from crawler.items import PageItem, QueueItem
+from pages.tagging import gazetteer_rows
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ class ArchivePipeline:
             self.crawl_id = resume_id
         else:
             self.crawl_id = self.archive.start_crawl(seeds=seeds, settings=recorded)
+        # the police gazetteer the articles are tagged with (their `forces` rows name its bodies)
+        self.archive.save_gazetteer(*gazetteer_rows())
         self.crawler.stats.set_value("archive/crawl_id", self.crawl_id)
 
     def process_item(self, item: Any) -> Any:

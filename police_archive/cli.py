@@ -333,6 +333,39 @@ def reextract(
         raise SystemExit(1)
 
 
+@cli.command()
+@click.argument("db", metavar="DB")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Tag every article again (default: those not tagged with this gazetteer's version).",
+)
+def retag(db: str, everything: bool) -> None:
+    """Tag DB's articles with the police forces and people they name, from their stored text.
+
+    For an archive written before tagging, or after a new version of the gazetteer: no network
+    and no re-extraction (a crawl tags what it stores). Exits 75 when a crawl is writing DB.
+    """
+    from pages.gazetteer import Gazetteer
+    from pages.tagging import gazetteer_rows, tag_text
+
+    gazetteer = Gazetteer.load()
+    articles = forces = people = 0
+    with _crawl_lock(db), _open_archive(db, create=False) as archive:
+        archive.save_gazetteer(*gazetteer_rows(gazetteer))
+        for url, title, standfirst, text in archive.articles_to_tag(
+            None if everything else gazetteer.version
+        ):
+            found, named, version = tag_text(title, standfirst, text, gazetteer)
+            archive.retag(url, found, named, version)
+            articles, forces, people = articles + 1, forces + len(found), people + len(named)
+    click.echo(
+        f"{db}: {articles} article(s) tagged with gazetteer {gazetteer.version}: "
+        f"{forces} force(s) and {people} people named"
+    )
+
+
 for _command in (publishing.serve, publishing.publish, publishing.export):
     cli.add_command(_command)
 

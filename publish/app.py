@@ -102,6 +102,10 @@ TABLE_CONFIG: dict[str, dict[str, Any]] = _CONFIG["tables"]
 CANNED_QUERIES = _queries(_CONFIG["queries"])
 CANNED_QUERIES_BY_NAME = {q.name: q for q in CANNED_QUERIES}
 ARTICLE_TABLE_COLUMNS = tuple(_CONFIG["plugins"][PLUGIN]["article_columns"])
+# Columns holding dates and timestamps, shown readably in HTML (publish.dates), and the order of
+# the tables on the home page.
+DATE_COLUMNS = frozenset(_CONFIG["plugins"][PLUGIN]["date_columns"])
+HOME_TABLES = tuple(_CONFIG["plugins"][PLUGIN]["home_tables"])
 
 
 def descriptive_metadata() -> dict[str, Any]:
@@ -276,6 +280,8 @@ __all__ = [
     "CANNED_QUERIES",
     "CANNED_QUERIES_BY_NAME",
     "DATABASE",
+    "DATE_COLUMNS",
+    "HOME_TABLES",
     "PLUGIN",
     "SETTINGS",
     "TABLE_CONFIG",

@@ -10,12 +10,25 @@ the same Datasette are left alone.
   (``?_searchmode=raw`` still passes FTS5 syntax through untouched).
 * Facets: ``indexed`` (counted from the articles' covering index), ``year`` and ``month``
   (`publish.facets`).
-* Cells: a title beside its URL links to the archived article's page; ``snippet`` columns show
-  the search match highlighted; ``diff`` columns (`publish.diffs.text_diff`, an SQL function
-  here) show what changed between two versions of an article.
-* Pages: the article page (template ``row-archive-articles.html``) reads as an article, with
-  paragraphs, the link to the original, its related articles in and out and its comments; the
+* Cells (``render_cell``, HTML only: JSON and CSV keep the stored values): a title beside its URL
+  links to the archived article's page; ``snippet`` columns show the search match highlighted;
+  ``diff`` columns (`publish.diffs.text_diff`, an SQL function here) show what changed between
+  two versions of an article; date columns (`DATE_COLUMNS`) read "12 April 2021, 13:05", UTC
+  shown in UK time, in a ``<time>`` keeping the stored value (`publish.dates`), and so do the
+  templates' dates (Jinja filters ``archive_date``, ``archive_day``).
+* Pages: the home page shows the articles per month and lists the tables articles first
+  (`publish.listing`); a table page folds its column descriptions away; a search of the
+  articles table or the canned query ``search`` shows its articles per month beside the form;
+  the article page (template ``row-archive-articles.html``, `publish.reader`) reads as an
+  article, with paragraphs, the original URL, the archived copy and the Wayback Machine's
+  captures, the forces and bodies it names (linked to their pages), its related articles in and
+  out, its comments and a citation as text, BibTeX and CSL-JSON (`publish.citation`); the
   articles table shows the columns a reader wants first (`ARTICLE_TABLE_COLUMNS`).
+* Routes: ``/-/article?url=URL``, the archive's stable address of an article (a redirect to its
+  page: `publish.reader`), which citations give; ``/-/force/ID`` and ``/-/forces``, a page for
+  each police force or body the articles name and their index (`publish.forces`);
+  ``/-/articles-per-month.svg`` (``force=ID``, ``q=SEARCH``), the chart of articles per month
+  the pages show (`publish.trends`, drawn by `publish.charts`).
 * Limits: every connection to the archive gets `publish.limits` (SQLite's length and other
   limits, a guarded printf, a cap on the rows one query returns); an oversized result is an
   HTTP 400 error on every page, not only on the SQL page.
@@ -34,29 +47,36 @@ present) also:
 from __future__ import annotations
 
 import asyncio
-import re
 import sqlite3
 import threading
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
 import markupsafe
 from datasette import Response, hookimpl
-from datasette.database import QueryInterrupted
-from datasette.utils import (
-    tilde_encode,
-    urlsafe_components,
-)
+from datasette.utils import urlsafe_components
 
 from publish import limits
-from publish.app import ARTICLE_TABLE_COLUMNS, CANNED_QUERIES_BY_NAME, DATABASE, PLUGIN
+from publish.app import ARTICLE_TABLE_COLUMNS, DATABASE, DATE_COLUMNS, PLUGIN
+from publish.dates import date_filter, day_filter, time_element
 from publish.diffs import render_diff, text_diff
 from publish.facets import IndexedColumnFacet, MonthFacet, YearFacet
+from publish.forces import FORCES_ROUTE, force_page, forces_page
+from publish.listing import home_tables, table_page_metadata, with_code
+from publish.reader import (
+    FORCE_ROUTE,
+    STABLE_ROUTE,
+    article_page,
+    article_path,
+    redirect_to_article,
+)
 from publish.search import SNIPPET_END, SNIPPET_START, fts_query
+from publish.trends import PERMISSIONS, ROUTE, articles_per_month_svg, chart_object, is_tagged
 
 ARTICLE_TEMPLATE = f"row-{DATABASE}-articles.html"
-# Comments shown on an article's page (all of them are in the comments table).
-MAX_COMMENTS_SHOWN = 200
+SEARCH_TEMPLATE = f"query-{DATABASE}-search.html"
+# A search's chart sits beside the search form, in the room Datasette leaves there, so that the
+# first results stay on the first screen (1280x800).
+SEARCH_CHART_WIDTH = 400
 
 
 def _escape_fts(value: Any) -> str:
@@ -123,12 +143,19 @@ def threads_without_tasks() -> dict[str, Any]:
 
 @hookimpl
 def register_routes(datasette):
-    # Plugin routes come before Datasette's own: these replace two of its /-/ pages.
+    # Plugin routes come before Datasette's own: the last two replace two of its /-/ pages.
+    article = [
+        (rf"^{STABLE_ROUTE}$", redirect_to_article),
+        (rf"^{FORCE_ROUTE}(?P<id>[^/]+)$", force_page),
+        (rf"^{FORCES_ROUTE}$", forces_page),
+        (rf"^{ROUTE.replace('.', '[.]')}$", articles_per_month_svg),
+    ]
     if _config(datasette) is None:
-        return []
+        return article
     from datasette.views.special import JsonDataView
 
     return [
+        *article,
         (
             r"^/-/databases(\.(?P<format>json))?$",
             JsonDataView.as_view(
@@ -181,11 +208,6 @@ def register_facet_classes():
 TITLE_URL_COLUMNS = {"title": "url", "from_title": "from_url", "to_title": "to_url"}
 
 
-def article_path(datasette, url: str) -> str:
-    """Path of an archived article's page in Datasette."""
-    return datasette.urls.row(DATABASE, "articles", tilde_encode(url))
-
-
 def highlight(snippet: str) -> markupsafe.Markup:
     """An FTS5 snippet, HTML-escaped, with only its match markers turned into <mark>."""
     escaped = str(markupsafe.escape(snippet))
@@ -202,6 +224,8 @@ def render_cell(row, value, column, table, database, datasette):
         return highlight(value)
     if column == "diff":
         return render_diff(value)
+    if column in DATE_COLUMNS:
+        return time_element(value)  # None (Datasette's own rendering) when it is not a date
     url_column = TITLE_URL_COLUMNS.get(column)
     if url_column:
         try:
@@ -219,70 +243,33 @@ def render_cell(row, value, column, table, database, datasette):
 # Pages
 
 
-def paragraphs(text: str) -> list[str]:
-    """The article text's paragraphs (it separates them by blank lines)."""
-    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-
-
-async def article_page(datasette, request, url: str) -> dict[str, Any] | None:
-    """What the article page shows beyond the row: paragraphs, related articles, comments."""
-    db = datasette.get_database(DATABASE)
-    found = await db.execute("select * from articles where url = ?", [url])
-    if not found.rows:
-        return None
-    article = dict(found.first())
-    try:
-        related = (
-            await db.execute(CANNED_QUERIES_BY_NAME["related_articles"].sql, {"url": url})
-        ).rows
-        comments = (
-            await db.execute(
-                "select author, posted, text from comments where article_url = ? "
-                f"order by position, id limit {MAX_COMMENTS_SHOWN}",
-                [url],
-            )
-        ).rows
-        comments_total = (
-            await db.execute("select count(*) from comments where article_url = ?", [url])
-        ).single_value()
-        versions = (
-            await db.execute("select count(*) from revisions where url = ?", [url])
-        ).single_value()
-    except QueryInterrupted:  # a page without its extras beats an error page
-        related, comments, comments_total, versions = [], [], 0, 0
-
-    def link(row) -> dict[str, Any]:
-        return {
-            **dict(row),
-            "href": article_path(datasette, row["url"]) if row["title"] else None,
-        }
-
-    out = [link(r) for r in related if r["direction"] == "out"]
-    paras = paragraphs(article["text"])
-    return {
-        "article": article,
-        "paragraphs": paras,
-        "has_standfirst": bool(paras) and paras[0] == article["standfirst"].strip(),
-        "host": urlsplit(article["url"]).hostname or "",
-        "in_other_news": [r for r in out if r["section"] == "in_other_news"],
-        "more_news": [r for r in out if r["section"] == "more_news"],
-        "linked_from": [link(r) for r in related if r["direction"] == "in"],
-        "comments": [{**dict(c), "paragraphs": paragraphs(c["text"])} for c in comments],
-        "comments_total": comments_total,
-        "comments_href": datasette.urls.table(DATABASE, "comments")
-        + "?"
-        + urlencode({"article_url": url}),
-        "versions": versions,
-        "versions_href": datasette.urls.query(DATABASE, "article_revisions")
-        + "?"
-        + urlencode({"url": url}),
-        "page_url": datasette.absolute_url(request, article_path(datasette, url)),
-    }
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    env.filters["archive_date"] = date_filter
+    env.filters["archive_day"] = day_filter
+    env.filters["with_code"] = with_code
 
 
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
-    if database != DATABASE or request is None:
+    if request is None:
+        return None
+    if view_name == "index":
+
+        async def home():
+            tables = await home_tables(datasette, request.actor)
+            extra = {"archive_home_tables": tables, "archive_database": DATABASE}
+            if (
+                tables
+                and (await datasette.check_visibility(request.actor, permissions=PERMISSIONS))[0]
+            ):
+                extra["archive_chart"] = chart_object(datasette)
+                if await is_tagged(datasette.get_database(DATABASE)):
+                    extra["archive_forces_href"] = datasette.urls.path(FORCES_ROUTE)
+            return extra
+
+        return home
+    if database != DATABASE:
         return None
     if template == ARTICLE_TEMPLATE:
 
@@ -291,6 +278,22 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             return {"reader": await article_page(datasette, request, pks[0])}
 
         return inner
-    if view_name == "table" and table == "articles":
-        return {"archive_table_columns": ARTICLE_TABLE_COLUMNS}
+    if view_name == "table" and table:
+        extra = table_page_metadata(datasette, table)
+        if table == "articles":
+            extra["archive_table_columns"] = ARTICLE_TABLE_COLUMNS
+            extra["archive_search_chart"] = search_chart(datasette, request, "_search")
+        return extra
+    if template == SEARCH_TEMPLATE:  # the canned query `search`
+        return {"archive_search_chart": search_chart(datasette, request, "q")}
     return None
+
+
+def search_chart(datasette, request, arg: str) -> dict[str, Any] | None:
+    """The chart of a search's articles per month, beside the search form, when the page has a
+    search (`arg`)."""
+    q = request.args.get(arg, "").strip()
+    if not q:
+        return None
+    raw = arg == "_search" and request.args.get("_searchmode") == "raw"
+    return chart_object(datasette, q=q, raw=raw, width=SEARCH_CHART_WIDTH, beside=True)

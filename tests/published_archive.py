@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from archive.records import Article, Comment, CommentThread, Link, Listing
 from archive.store import Archive
+from pages.tagging import gazetteer_rows, tag
 
 BASE = "https://www.policeoracle.com/news/article.cfm?id="
 BURGLAR, KNIFE, PAY, STOP, CAMERAS = (f"{BASE}{n}" for n in (1001, 1002, 1003, 1004, 1005))
@@ -36,7 +37,7 @@ ARTICLES = (
         published="2019-03-14T10:00:00",
         standfirst="A prolific burglar has been jailed for six years.",
         text="A prolific burglar has been jailed for six years.\n\n"
-        "Detectives linked him to forty burglaries across Greater Manchester.\n\n"
+        "Detectives from Greater Manchester Police linked him to forty burglaries.\n\n"
         "The judge praised the co-operation of victims.",
         category="Crime",
         site="policeoracle",
@@ -83,7 +84,8 @@ ARTICLES = (
         title="Body-worn cameras for every officer",
         author="Jane Smith",
         published="2018-11-02",
-        text="Every officer will wear a camera, said Chief Constable O'Brien.\n\n"
+        text="Every officer will wear a camera, said Chief Constable Sean O'Brien of Kent "
+        "Police.\n\n"
         "Body-worn video has improved evidence gathering.",
         category="Technology",
         site="policeoracle",
@@ -118,9 +120,10 @@ def build_archive(path: str | Path) -> Path:
         listing = tuple(Link(u, "listing", "") for u in (BURGLAR, KNIFE))
         archive.save_listing(Listing(LISTING, listing), crawl_id=crawl)
         archive.log_fetch(crawl_id=crawl, url=LISTING, status=200, outcome="listing")
+        archive.save_gazetteer(*gazetteer_rows())  # as a crawl does
         for article in ARTICLES:
             archive.log_fetch(crawl_id=crawl, url=article.url, status=200, outcome="article")
-            archive.save_article(article, crawl_id=crawl)
+            archive.save_article(tag(article), crawl_id=crawl)  # tagged as parse_page does
         for url, comments in COMMENTS.items():
             thread = CommentThread(url, comments, fetched_url=url.replace("article", "comments"))
             archive.save_comments(thread, crawl_id=crawl)

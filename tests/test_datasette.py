@@ -210,6 +210,19 @@ def test_every_configured_articles_facet(client):
         ("revisions", "flags", "", 5),
         ("revisions", "source", "crawl", 5),
         ("revisions", "crawl_id", 1, 5),
+        ("article_authors", "author", "Jane Smith", 2),
+        ("article_authors", "site", "policeprofessional", 1),
+        ("force_articles", "force_name", "Kent Police", 1),
+        ("force_articles", "kind", "territorial", 2),
+        ("force_articles", "nation", "England", 2),
+        ("force_articles", "in_headline", 0, 2),
+        ("force_articles", "published", "2019", 1),  # year
+        ("forces", "kind", "pcc", 42),
+        ("forces", "nation", "Wales", 8),
+        ("article_forces", "force", "greater-manchester", 1),
+        ("article_forces", "in_headline", 0, 2),
+        ("people", "rank", "Chief Constable", 1),
+        ("people", "force", "kent", 1),
     ],
 )
 def test_every_configured_facet_of_the_other_tables(client, table, facet, value, count):
@@ -444,15 +457,21 @@ def test_article_page_reads_as_an_article(client):
     html = client.get(page(BURGLAR)).text
     assert "<title>Burglar jailed after string of burglaries</title>" in html
     assert '<p class="standfirst">A prolific burglar has been jailed for six years.</p>' in html
-    assert "<p>Detectives linked him to forty burglaries across Greater Manchester.</p>" in html
+    assert "<p>Detectives from Greater Manchester Police linked him to forty burglaries.</p>" in (
+        html
+    )
     assert f'<a class="original" href="{BURGLAR}"' in html
+    assert f">{BURGLAR}</a>" in html  # the original URL, shown: it outlives a moved site
+    assert f'href="https://web.archive.org/web/*/{BURGLAR}"' in html
     assert "By Jane Smith" in html
-    related = html[html.index("In Other News") : html.index("Linked from")]
+    assert '<time datetime="2019-03-14T10:00:00">14 March 2019, 10:00</time>' in html
+    related = html[html.index("In Other News") : html.index("Articles that link here")]
     knife = f'<a class="archived" href="{page(KNIFE)}">Knife crime falls in the capital</a>'
     assert knife in related
-    assert "anchor 9999" in related and "not archived" in related
-    linked_from = html[html.index("Linked from") : html.index("Reader comments")]
+    assert "anchor 9999" in related and "on the original site (not in this archive)" in related
+    linked_from = html[html.index("Articles that link here") : html.index("Cite this article")]
     assert "Stop and search powers reviewed" in linked_from
+    assert "in its In Other News box" in linked_from
     assert "Reader comments (3)" in html
     assert "Good result for the team." in html
     assert "Cite as: Jane Smith, “Burglar jailed after string of burglaries”" in html

@@ -25,11 +25,19 @@ def test_datasette_bench_runs(tmp_path, capsys):
     args = ["--articles", "400", "--requests", "5", "--db", str(db), "--json", str(figures)]
     assert datasette_bench.main(args) == 0
     result = json.loads(figures.read_text())
-    assert set(result["pages"]) == {"search", "search common", "table search", "table", "article"}
+    kinds = {"search", "search common", "table search", "table", "article"}
+    kinds |= {"force facet", "force page", "chart"}
+    assert set(result["pages"]) == kinds
     assert all(page["errors"] == 0 and page["requests"] == 5 for page in result["pages"].values())
-    assert set(result["targets"]) == {"search", "table"}
+    assert set(result["targets"]) == {"search", "table", "force facet", "force page", "chart"}
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from articles").fetchone() == (400,)
+        # the articles name forces, tagged as a crawl tags them
+        assert (
+            conn.execute("select count(distinct article_url) from article_forces").fetchone()[0]
+            > 200
+        )
+        assert conn.execute("select count(*) from forces").fetchone()[0] > 100
         assert conn.execute("select count(*) from links").fetchone()[0] > 1000
         assert conn.execute("select count(*) from comments").fetchone()[0] > 100
     assert "target search p95" in capsys.readouterr().out

@@ -20,7 +20,8 @@
      a year and a month selected), and the comments table;
    - article: an article's page (paragraphs, related articles, comments);
    - force facet: `force_articles` (articles by the forces they name) with its facets, whole and
-     for one force;
+     for one force, and the articles table filtered by a force (`_force=`), searched or not,
+     with its facets (the forces facet among them);
    - force page: `/-/force/ID`, a force's page with its chart, people and latest articles;
    - chart: the monthly chart `/-/articles-per-month.svg`, of all articles, of a force, of a
      search.
@@ -343,7 +344,12 @@ def sample_paths(db: Path, rng: random.Random) -> dict[str, list[str]]:
         # articles by force: the facets of all, then of one force, its list newest first
         "force facet": [
             f"/{DATABASE}/force_articles",
-            *[f"/{DATABASE}/force_articles?{urlencode({'force': f})}" for f in forces[:6]],
+            *[f"/{DATABASE}/force_articles?{urlencode({'force': f})}" for f in forces[:4]],
+            *[f"{a}?{urlencode({'_force': f})}" for f in forces[:4]],
+            *[
+                f"{a}?{urlencode({'_force': f, '_search': q})}"
+                for f, q in zip(forces, topical, strict=False)
+            ],
         ],
         "force page": [f"/-/force/{quote(f)}" for f in forces],
         "chart": [

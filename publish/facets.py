@@ -6,6 +6,9 @@
 * ``year`` and ``month`` of an ISO 8601 column (``{"month": "published"}``): newest first;
   choosing one filters with ``published__glob=2020-08*``, which (unlike LIKE, which ignores case)
   SQLite answers from the column's index.
+* ``forces`` (``{"forces": "url"}`` on articles): the police forces and bodies the page's
+  articles name (`article_forces`), most named first, by name; choosing one filters the articles
+  with ``_force=ID`` (`FORCE_ARG`, read by publish/plugin.py's ``filters_from_request``).
 """
 
 from __future__ import annotations
@@ -28,11 +31,14 @@ from archive.tables import TABLES_BY_NAME
 # count reads the index alone: 10-50 ms at 100,000 articles whatever the filter, where reading
 # the rows takes up to 350 ms a facet. (Unfiltered, the one-column indexes are quicker still.)
 COVERING_INDEXES = {"articles": "articles_listing"}
-# Query-string arguments that only add conditions on rowid (search) or none at all.
+# The query-string argument choosing a force (publish/plugin.py: `filters_from_request`).
+FORCE_ARG = "_force"
+# Query-string arguments that only add conditions on rowid (search), on the url (a force: the
+# covering index holds it) or none at all.
 _NEUTRAL_ARGS = frozenset(
-    {"_search", "_searchmode", "_sort", "_sort_desc", "_size", "_col", "_nocol", "_columns",
-     "_shape", "_labels", "_nofacet", "_nosuggest", "_facet_size", "_json", "_nl", "_stream",
-     "_dl", "_ttl", "_timelimit", "_trace"}
+    {FORCE_ARG, "_search", "_searchmode", "_sort", "_sort_desc", "_size", "_col", "_nocol",
+     "_columns", "_shape", "_labels", "_nofacet", "_nosuggest", "_facet_size", "_json", "_nl",
+     "_stream", "_dl", "_ttl", "_timelimit", "_trace"}
 )  # fmt: skip
 
 
@@ -124,49 +130,72 @@ class _PeriodFacet(Facet):
                 f"from ({self.sql}) where {col} glob '{self.glob}' "
                 f"group by value order by value desc limit {facet_size + 1}"
             )
-            try:
-                rows = await self.ds.execute(
-                    self.database,
-                    sql,
-                    self.params,
-                    truncate=False,
-                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-                )
-            except QueryInterrupted:
+            rows = await _counted(self, sql)
+            if rows is None:
                 timed_out.append(column)
                 continue
             arg = f"{column}__glob"
             chosen = {value for key, value in qs_pairs if key == arg}
-            values = []
-            for row in rows.rows[:facet_size]:
-                value = row["value"]
-                pattern = f"{value}*"
-                selected = pattern in chosen
-                toggle = (path_with_removed_args if selected else path_with_added_args)(
-                    self.request, {arg: pattern}
-                )
-                values.append(
-                    {
-                        "value": value,
-                        "label": value,
-                        "count": row["count"],
-                        "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
-                        "selected": selected,
-                    }
-                )
-            results.append(
-                {
-                    "name": column,
-                    "type": self.type,
-                    "results": values,
-                    "hideable": source_and_config["source"] != "metadata",
-                    "toggle_url": self.ds.urls.path(
-                        path_with_removed_args(self.request, {f"_facet_{self.type}": column})
-                    ),
-                    "truncated": len(rows) > facet_size,
-                }
-            )
+            values = [
+                _value(self, arg, f"{row['value']}*", row["value"], row["count"], chosen)
+                for row in rows.rows[:facet_size]
+            ]
+            results.append(_result(self, source_and_config, column, values, len(rows)))
         return results, timed_out
+
+
+async def _counted(facet: Facet, sql: str) -> Any:
+    """The facet query's rows, or None when it ran out of the facet time limit."""
+    try:
+        return await facet.ds.execute(
+            facet.database,
+            sql,
+            facet.params,
+            truncate=False,
+            custom_time_limit=facet.ds.setting("facet_time_limit_ms"),
+        )
+    except QueryInterrupted:
+        return None
+
+
+def _value(
+    facet: Facet, arg: str, chosen_as: str, label: str, count: int, chosen: set[str]
+) -> dict[str, Any]:
+    """One value of a facet: choosing it adds `arg`=`chosen_as` to the page's query string,
+    choosing it again removes it."""
+    selected = chosen_as in chosen
+    toggle = (path_with_removed_args if selected else path_with_added_args)(
+        facet.request, {arg: chosen_as}
+    )
+    return {
+        "value": label if arg.endswith("__glob") else chosen_as,
+        "label": label,
+        "count": count,
+        "toggle_url": facet.ds.absolute_url(facet.request, facet.ds.urls.path(toggle)),
+        "selected": selected,
+    }
+
+
+def _result(
+    facet: Facet,
+    source_and_config: dict[str, Any],
+    column: str,
+    values: list[dict[str, Any]],
+    rows: int,
+    name: str | None = None,
+) -> dict[str, Any]:
+    """A facet's results as Datasette shows them (truncated when the query found more rows
+    than the facet shows)."""
+    return {
+        "name": name or column,
+        "type": facet.type,
+        "results": values,
+        "hideable": source_and_config["source"] != "metadata",
+        "toggle_url": facet.ds.urls.path(
+            path_with_removed_args(facet.request, {f"_facet_{facet.type}": column})
+        ),
+        "truncated": rows > facet.get_facet_size(),
+    }
 
 
 class YearFacet(_PeriodFacet):
@@ -179,3 +208,45 @@ class MonthFacet(_PeriodFacet):
     type = "month"
     length = 7
     glob = "[0-9][0-9][0-9][0-9]-[0-9][0-9]*"
+
+
+class ForceFacet(Facet):
+    """The police forces and bodies the page's articles name, most named first: counted from
+    `article_forces` (its index by force alone when the page is neither filtered nor searched,
+    else for the page's articles); choosing one adds ``_force=ID``."""
+
+    type = "forces"
+
+    async def suggest(self):
+        return []
+
+    async def facet_results(self):
+        if later_page(self) or self.request is None:
+            return [], []
+        facet_size = self.get_facet_size()
+        chosen = set(self.request.args.getlist(FORCE_ARG))
+        if " where " in self.sql:
+            among = f"where af.article_url in (select url from ({self.sql}))"
+        else:
+            among = ""  # every article: the index by force alone
+        sql = (
+            "select af.force as value, coalesce(f.name, af.force) as label, count(*) as count "
+            f"from article_forces as af left join forces as f on f.id = af.force {among} "
+            f"group by af.force order by count desc, label limit {facet_size + 1}"
+        )
+        results: list[dict[str, Any]] = []
+        timed_out: list[str] = []
+        for source_and_config in self.get_configs():
+            name = (
+                source_and_config["config"].get("column") or source_and_config["config"]["simple"]
+            )
+            rows = await _counted(self, sql)
+            if rows is None:
+                timed_out.append(name)
+                continue
+            values = [
+                _value(self, FORCE_ARG, row["value"], row["label"], row["count"], chosen)
+                for row in rows.rows[:facet_size]
+            ]
+            results.append(_result(self, source_and_config, name, values, len(rows), "forces"))
+        return results, timed_out

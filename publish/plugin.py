@@ -53,13 +53,14 @@ from typing import Any
 
 import markupsafe
 from datasette import Response, hookimpl
+from datasette.filters import FilterArguments
 from datasette.utils import urlsafe_components
 
 from publish import limits
 from publish.app import ARTICLE_TABLE_COLUMNS, DATABASE, DATE_COLUMNS, PLUGIN
 from publish.dates import date_filter, day_filter, time_element
 from publish.diffs import render_diff, text_diff
-from publish.facets import IndexedColumnFacet, MonthFacet, YearFacet
+from publish.facets import FORCE_ARG, ForceFacet, IndexedColumnFacet, MonthFacet, YearFacet
 from publish.forces import FORCES_ROUTE, force_page, forces_page
 from publish.listing import home_tables, table_page_metadata, with_code
 from publish.reader import (
@@ -198,7 +199,22 @@ def handle_exception(datasette, request, exception):
 
 @hookimpl
 def register_facet_classes():
-    return [IndexedColumnFacet, YearFacet, MonthFacet]
+    return [IndexedColumnFacet, YearFacet, MonthFacet, ForceFacet]
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """Articles naming a force: ``?_force=ID`` (repeatable: naming every one), the filter the
+    ``forces`` facet toggles (publish/facets.py)."""
+    if table != "articles" or FORCE_ARG not in request.args:
+        return None
+    wanted = list(dict.fromkeys(request.args.getlist(FORCE_ARG)))[:10]
+    where = [
+        f"url in (select article_url from article_forces where force = :p_force{i})"
+        for i in range(len(wanted))
+    ]
+    params = {f"p_force{i}": force for i, force in enumerate(wanted)}
+    return FilterArguments(where, params, [f"naming the force or body {f!r}" for f in wanted])
 
 
 # ---------------------------------------------------------------------------------------------

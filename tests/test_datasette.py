@@ -181,6 +181,7 @@ EXPECTED_ARTICLE_FACETS = {
     "published_2": {"2021-01": 1, "2020-08": 2, "2019-03": 1, "2018-11": 1},  # month
     "paywalled": {0: 4, 1: 1},
     "status": {"live": 4, "gone": 1},
+    "forces": {"greater-manchester": 1, "kent": 1},  # the forces the articles name
 }
 
 
@@ -233,9 +234,30 @@ def test_every_configured_facet_of_the_other_tables(client, table, facet, value,
     assert {v["value"]: v["count"] for v in facets[facet]["results"]}[value] == count
 
 
+def test_articles_by_the_forces_they_name(client):
+    """The `forces` facet of the articles table and the `_force` filter it toggles."""
+    data = client.json(f"/{DATABASE}/articles")
+    forces = data["facet_results"]["forces"]
+    counts = {v["label"]: v["count"] for v in forces["results"]}
+    assert counts == {"Greater Manchester Police": 1, "Kent Police": 1}
+    kent = next(v for v in forces["results"] if v["value"] == "kent")
+    path = urlsplit(kent["toggle_url"])
+    assert ("_force", "kent") in parse_qsl(path.query)
+    chosen = client.json(path.path, **dict(parse_qsl(path.query)))
+    assert titles(chosen["rows"]) == ["Body-worn cameras for every officer"]
+    assert next(v for v in chosen["facet_results"]["forces"]["results"])["selected"]
+    # with a search and a force: both hold
+    table = f"/{DATABASE}/articles"
+    searched = client.json(table, _search="burglar", _force="greater-manchester")
+    assert titles(searched["rows"]) == ["Burglar jailed after string of burglaries"]
+    assert client.json(table, _search="burglar", _force="kent")["rows"] == []
+    html = client.get(f"/{DATABASE}/articles?_force=kent").text
+    assert "naming the force or body" in html
+
+
 def test_all_configured_facets_are_tested():
     tested = {("articles", f) for f in ("category", "author", "site", "published", "paywalled",
-                                         "status")}  # fmt: skip
+                                         "status", "url")}  # fmt: skip
     for params in test_every_configured_facet_of_the_other_tables.pytestmark[0].args[1]:
         tested.add((params[0], params[1]))
     for table, config in TABLE_CONFIG.items():

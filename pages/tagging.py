@@ -4,8 +4,9 @@
 whether the title or standfirst names it) and `people` (officers and office holders named with a
 rank, with the body named with them), and the gazetteer's version in `tagged`; the archive writes
 them with the article (`article_forces`, `people`). Tagging reads the title, the standfirst and
-the text once: about half a millisecond for an 800-word article (pages/gazetteer/forces.py),
-after the gazetteer is compiled, once per process (0.2-0.3 s).
+the text once, searched for bodies once: about half a millisecond for an 800-word article
+after the gazetteer is compiled, once per process (0.2-0.3 s); `make bench-datasette` prints
+the cost per article on its 100,000 articles.
 
 `gazetteer_rows` are the gazetteer's bodies as the archive's `forces` table holds them, for the
 names and kinds Datasette shows beside the ids; `police-archive retag` tags an archive's
@@ -19,6 +20,7 @@ from typing import Any
 
 from archive.records import Article, ForceMention, PersonMention
 from pages.gazetteer import Gazetteer, find_people
+from pages.gazetteer.forces import tags_of
 
 __all__ = ["gazetteer_rows", "tag", "tag_text"]
 
@@ -27,19 +29,30 @@ def tag_text(
     title: str, standfirst: str, text: str, gazetteer: Gazetteer | None = None
 ) -> tuple[tuple[ForceMention, ...], tuple[PersonMention, ...], str]:
     """The forces and people an article's title, standfirst and text name, and the gazetteer's
-    version. A text that opens with the standfirst (a profile layout's) is read once."""
+    version. A text that opens with the standfirst (a profile layout's) is read once; each part
+    is searched for bodies once, for the tags and the people alike."""
     gazetteer = gazetteer or Gazetteer.load()
     body = text[len(standfirst) :] if standfirst and text.startswith(standfirst) else text
-    tags = gazetteer.tag(title, standfirst, body)
+    parts = (title, standfirst, body)
+    found = [gazetteer.mentions(part) for part in parts]
+    tags = tags_of(*found)
     forces = tuple(ForceMention(t.force, t.mentions, t.in_headline) for t in tags)
+    # the people, in the parts joined as one text (a name's sentence never spans two parts),
+    # with each part's mentions moved to where the part starts in it
+    joined, mentions, offset = [], [], 0
+    for part, in_part in zip(parts, found, strict=True):
+        if part:
+            joined.append(part)
+            mentions += [replace(m, start=m.start + offset, end=m.end + offset) for m in in_part]
+            offset += len(part) + len(_JOIN)
     # the article's main force: the force (not a watchdog or a union) it names most
     main = next((t.force for t in tags if _is_force(gazetteer, t.force)), None)
-    people = tuple(
-        PersonMention(p.name, p.rank, p.force, p.mentions)
-        for p in find_people("\n\n".join(filter(None, (title, standfirst, body))), gazetteer,
-                             main_force=main)
-    )  # fmt: skip
+    named = find_people(_JOIN.join(joined), gazetteer, main_force=main, mentions=mentions)
+    people = tuple(PersonMention(p.name, p.rank, p.force, p.mentions) for p in named)
     return forces, people, gazetteer.version
+
+
+_JOIN = "\n\n"
 
 
 def tag(article: Article, gazetteer: Gazetteer | None = None) -> Article:

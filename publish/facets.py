@@ -212,8 +212,9 @@ class MonthFacet(_PeriodFacet):
 
 class ForceFacet(Facet):
     """The police forces and bodies the page's articles name, most named first: counted from
-    `article_forces` (its index by force alone when the page is neither filtered nor searched,
-    else for the page's articles); choosing one adds ``_force=ID``."""
+    `article_forces` alone (its index by force) when the page is neither filtered nor searched,
+    else for the page's articles read through the covering index (their URLs only: never an
+    article's row); the names are looked up after counting. Choosing one adds ``_force=ID``."""
 
     type = "forces"
 
@@ -225,14 +226,15 @@ class ForceFacet(Facet):
             return [], []
         facet_size = self.get_facet_size()
         chosen = set(self.request.args.getlist(FORCE_ARG))
+        among = ""  # every article: the index by force alone
         if " where " in self.sql:
-            among = f"where af.article_url in (select url from ({self.sql}))"
-        else:
-            among = ""  # every article: the index by force alone
+            await read_through_covering_index(self)
+            among = f"where article_url in (select url from ({self.sql}))"
         sql = (
-            "select af.force as value, coalesce(f.name, af.force) as label, count(*) as count "
-            f"from article_forces as af left join forces as f on f.id = af.force {among} "
-            f"group by af.force order by count desc, label limit {facet_size + 1}"
+            "select counted.force as value, coalesce(f.name, counted.force) as label, "
+            "counted.n as count from (select force, count(*) as n from article_forces "
+            f"{among} group by force order by n desc limit {facet_size + 1}) as counted "
+            "left join forces as f on f.id = counted.force order by count desc, label"
         )
         results: list[dict[str, Any]] = []
         timed_out: list[str] = []

@@ -175,8 +175,12 @@ async def force_context(datasette, db, body_id: str) -> dict[str, Any]:
         ],
         "people_total": people[0]["people"] if people else 0,
         "articles": [{**dict(a), "href": article_path(datasette, a["url"])} for a in newest],
-        "all_articles_href": table_link(datasette, "force_articles", force=body_id),
-        "headline_href": table_link(datasette, "force_articles", force=body_id, in_headline=1),
+        "all_articles_href": table_link(
+            datasette, "force_articles", force=body_id, _sort_desc="published"
+        ),
+        "headline_href": table_link(
+            datasette, "force_articles", force=body_id, in_headline=1, _sort_desc="published"
+        ),
         "people_href": table_link(datasette, "people", force=body_id),
         "forces_href": datasette.urls.path(FORCES_ROUTE),
     }

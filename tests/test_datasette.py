@@ -213,11 +213,6 @@ def test_every_configured_articles_facet(client):
         ("revisions", "crawl_id", 1, 5),
         ("article_authors", "author", "Jane Smith", 2),
         ("article_authors", "site", "policeprofessional", 1),
-        ("force_articles", "force_name", "Kent Police", 1),
-        ("force_articles", "kind", "territorial", 2),
-        ("force_articles", "nation", "England", 2),
-        ("force_articles", "in_headline", 0, 2),
-        ("force_articles", "published", "2019", 1),  # year
         ("forces", "kind", "pcc", 42),
         ("forces", "nation", "Wales", 8),
         ("article_forces", "force", "greater-manchester", 1),

@@ -29,7 +29,9 @@ def test_datasette_bench_runs(tmp_path, capsys):
     kinds |= {"force facet", "force page", "chart"}
     assert set(result["pages"]) == kinds
     assert all(page["errors"] == 0 and page["requests"] == 5 for page in result["pages"].values())
-    assert set(result["targets"]) == {"search", "table", "force facet", "force page", "chart"}
+    targets = {"search", "table", "force facet", "force page", "chart", "tagging"}
+    assert set(result["targets"]) == targets
+    assert result["tagging"]["ms"] > 0 and result["tagging"]["articles"] > 100
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from articles").fetchone() == (400,)
         # the articles name forces, tagged as a crawl tags them

@@ -83,7 +83,8 @@ def test_a_forces_page(client):
     # its commissioner, linked
     assert '<a href="/-/force/kent-pcc">Police and Crime Commissioner for Kent</a>' in html
     # how many articles name it, linked to them all in force_articles
-    assert '<a href="/archive/force_articles?force=kent">2 archived articles</a> name it' in html
+    every = "/archive/force_articles?force=kent&amp;_sort_desc=published"
+    assert f'<a href="{every}">2 archived articles</a> name it' in html
     assert "1 in the headline or standfirst</a>" in html
     # its articles, newest first, linked to their pages, with UK dates
     items = re.findall(
@@ -221,7 +222,8 @@ def test_the_force_page_caps_its_list(tmp_path):
         html = c.get("/-/force/kent").text
         assert html.count('<span class="date">') == MAX_ARTICLES_SHOWN
         assert f"The newest {MAX_ARTICLES_SHOWN} of 106:" in html
-        assert '<a class="all-articles" href="/archive/force_articles?force=kent">' in html
+        every = "/archive/force_articles?force=kent&amp;_sort_desc=published"
+        assert f'<a class="all-articles" href="{every}">' in html
         assert sum(bar_counts(chart_of(c, html)).values()) == 106
     finally:
         c.close()

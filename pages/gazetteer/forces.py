@@ -145,6 +145,20 @@ class ForceTag:
     in_headline: bool
 
 
+def tags_of(title: list[Mention], standfirst: list[Mention], text: list[Mention]) -> list[ForceTag]:
+    """The tags of an article from the mentions in its title, standfirst and text: most
+    mentioned first (then by id); `in_headline` when the title or the standfirst names it."""
+    counts: dict[str, int] = {}
+    headline: set[str] = set()
+    for mentions, in_headline in ((title, True), (standfirst, True), (text, False)):
+        for mention in mentions:
+            counts[mention.force] = counts.get(mention.force, 0) + 1
+            if in_headline:
+                headline.add(mention.force)
+    tags = [ForceTag(force, n, force in headline) for force, n in counts.items()]
+    return sorted(tags, key=lambda tag: (-tag.mentions, tag.force))
+
+
 @dataclass(frozen=True)
 class _Name:
     bodies: tuple[str, ...]
@@ -274,15 +288,7 @@ class Gazetteer:
 
     def tag(self, title: str, standfirst: str, text: str) -> list[ForceTag]:
         """The bodies an article names, most mentioned first (then by id)."""
-        counts: dict[str, int] = {}
-        headline: set[str] = set()
-        for part, in_headline in ((title, True), (standfirst, True), (text, False)):
-            for mention in self.mentions(part):
-                counts[mention.force] = counts.get(mention.force, 0) + 1
-                if in_headline:
-                    headline.add(mention.force)
-        tags = [ForceTag(force, n, force in headline) for force, n in counts.items()]
-        return sorted(tags, key=lambda tag: (-tag.mentions, tag.force))
+        return tags_of(self.mentions(title), self.mentions(standfirst), self.mentions(text))
 
     def mentions(self, text: str) -> list[Mention]:
         """Every mention of a body in `text`, in order, with its position; a name shared by two

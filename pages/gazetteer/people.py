@@ -183,20 +183,28 @@ class _Seen:
 
 
 def find_people(
-    text: str, gazetteer: Gazetteer | None = None, *, main_force: str | None = None
+    text: str,
+    gazetteer: Gazetteer | None = None,
+    *,
+    main_force: str | None = None,
+    mentions: list[Mention] | None = None,
 ) -> list[Person]:
-    """The people `text` names with a rank, in order of first mention."""
+    """The people `text` names with a rank, in order of first mention. `mentions`: the
+    gazetteer's mentions of `text`, when the caller has them (pages/tagging.py), so that the
+    text is searched for bodies once."""
     gazetteer = gazetteer or Gazetteer.load()
-    mentions = gazetteer.mentions(text)
+    if mentions is None:
+        mentions = gazetteer.mentions(text)
     starts = {m.start: m for m in mentions}
     ends = {m.end for m in mentions}
-    sentences = _sentence_starts(text)
+    sentences: list[int] = []  # found when a name needs its sentence: most ranks have none
     seen: list[_Seen] = []
     for match in _RANK.finditer(text):
         rank, plural = _FORMS[" ".join(match.group().replace(".", "").split())]
         if not _rank_stands(text, match, ends):
             continue
         for start, end, name in _names(text, match, rank, plural, starts, gazetteer):
+            sentences = sentences or _sentence_starts(text)
             force = _nearest(text, start, end, rank, mentions, sentences, gazetteer)
             seen.append(_Seen(name, rank, start, force))
     return _merge(seen, main_force)

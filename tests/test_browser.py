@@ -15,6 +15,7 @@ absence is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -22,7 +23,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,6 +136,35 @@ def screenshots_dir(tmp_path: Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def chromium_page(tmp_path: Path) -> Iterator[tuple[Any, Callable[..., None]]]:
+    """A page of Debian's headless Chromium at 1280x800, and `shoot(name, full_page=True)`,
+    which saves a screenshot of it in `screenshots_dir`; each screenshot is checked (not blank)
+    and named when the browser has closed."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    out = screenshots_dir(tmp_path)
+    shots: list[Path] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+
+            def shoot(name: str, *, full_page: bool = True) -> None:
+                shots.append(out / name)
+                page.screenshot(path=shots[-1], full_page=full_page)
+
+            yield page, shoot
+        finally:
+            browser.close()
+    for shot in shots:
+        assert shot.stat().st_size > 10_000
+        print(f"screenshot: {shot}")
+
+
 def need_chromium() -> None:
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
@@ -141,194 +173,156 @@ def need_chromium() -> None:
 
 
 def test_search_read_and_follow_a_related_link(server, tmp_path):
-    need_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    out = screenshots_dir(tmp_path)
-    shots = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    with chromium_page(tmp_path) as (page, shoot):
+        # the home page: what the archive is, its tables with articles first
+        page.goto(server + "/")
+        expect(page).to_have_title(re.compile("^Police news archive"))
+        tables = page.locator("ul.archive-tables > li > a")
+        expect(tables.first).to_have_text("articles")
+        assert {"comments", "crawls"} <= set(tables.all_inner_texts())
+        shoot("browser-1-home.png")
+        tables.first.click()
+
+        # a search with many results and every facet: the rows start above the fold
+        page.fill("#_search", "crime")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/archive/articles?*_search=crime*")
+        first_row = page.locator("table.rows-and-columns tbody tr").first
+        box = first_row.bounding_box()
+        assert box is not None and box["y"] < 800, box
+        # the search's articles per month beside the search form, drawn (the chart route in
+        # an <object>), the rows still on the first screen
+        chart = page.locator("figure.search-chart object.month-chart")
+        expect(chart).to_have_attribute("data", "/-/articles-per-month.svg?q=crime&width=400")
+        bars = wait_for_bars(page)
+        assert sum(b["count"] for b in bars) == 201 and len(bars) == 15 * 12
+        assert all((b["height"] > 0) == (b["count"] > 0) for b in bars)
+        drawn = chart.bounding_box()
+        assert drawn is not None and drawn["y"] + drawn["height"] < box["y"], (drawn, box)
+        assert drawn["x"] > page.locator("#_search").bounding_box()["x"] + 400  # fmt: skip
+        assert all(drawn["y"] <= b["top"] and b["bottom"] <= box["y"] for b in bars)
+        assert DATE.search(first_row.locator("td.col-published").inner_text())
+        # the column descriptions, folded away below the search form, backticks as code
+        folded = page.locator("details.column-descriptions")
+        expect(folded).to_have_count(1)
+        assert folded.evaluate("details => !details.open")
+        assert page.evaluate(
+            """() => [...document.querySelectorAll("dl.column-descriptions")].every(
+                dl => dl.closest("details.column-descriptions"))"""
         )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
+        assert folded.locator("code").count() > 0
+        assert "`" not in folded.text_content()
+        assert (folded.bounding_box() or {"y": 0})["y"] > page.locator(
+            "#_search").bounding_box()["y"]  # fmt: skip
+        shoot("browser-2-search.png", full_page=False)  # the first screen: what is above the fold
 
-            # the home page: what the archive is, its tables with articles first
-            page.goto(server + "/")
-            expect(page).to_have_title(re.compile("^Police news archive"))
-            tables = page.locator("ul.archive-tables > li > a")
-            expect(tables.first).to_have_text("articles")
-            assert {"comments", "crawls"} <= set(tables.all_inner_texts())
-            shots.append(out / "browser-1-home.png")
-            page.screenshot(path=shots[-1], full_page=True)
-            tables.first.click()
+        # search a phrase in the articles table
+        page.fill("#_search", '"knife crime"')
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/archive/articles?*_search=*knife*")
+        expect(page.locator("h3").first).to_contain_text("1 row where search matches")
+        expect(page.locator("td.col-published").first).to_have_text("12 August 2020, 17:04")
 
-            # a search with many results and every facet: the rows start above the fold
-            page.fill("#_search", "crime")
-            page.keyboard.press("Enter")
-            page.wait_for_url("**/archive/articles?*_search=crime*")
-            first_row = page.locator("table.rows-and-columns tbody tr").first
-            box = first_row.bounding_box()
-            assert box is not None and box["y"] < 800, box
-            # the search's articles per month beside the search form, drawn (the chart route in
-            # an <object>), the rows still on the first screen
-            chart = page.locator("figure.search-chart object.month-chart")
-            expect(chart).to_have_attribute("data", "/-/articles-per-month.svg?q=crime&width=400")
-            bars = wait_for_bars(page)
-            assert sum(b["count"] for b in bars) == 201 and len(bars) == 15 * 12
-            assert all((b["height"] > 0) == (b["count"] > 0) for b in bars)
-            drawn = chart.bounding_box()
-            assert drawn is not None and drawn["y"] + drawn["height"] < box["y"], (drawn, box)
-            assert drawn["x"] > page.locator("#_search").bounding_box()["x"] + 400  # fmt: skip
-            assert all(drawn["y"] <= b["top"] and b["bottom"] <= box["y"] for b in bars)
-            assert DATE.search(first_row.locator("td.col-published").inner_text())
-            # the column descriptions, folded away below the search form, backticks as code
-            folded = page.locator("details.column-descriptions")
-            expect(folded).to_have_count(1)
-            assert folded.evaluate("details => !details.open")
-            assert page.evaluate(
-                """() => [...document.querySelectorAll("dl.column-descriptions")].every(
-                    dl => dl.closest("details.column-descriptions"))"""
-            )
-            assert folded.locator("code").count() > 0
-            assert "`" not in folded.text_content()
-            assert (folded.bounding_box() or {"y": 0})["y"] > page.locator(
-                "#_search").bounding_box()["y"]  # fmt: skip
-            shots.append(out / "browser-2-search.png")
-            page.screenshot(path=shots[-1])  # the first screen: what is above the fold
+        # open the article: paragraphs, the original, its related articles
+        page.get_by_role("link", name="Knife crime falls in the capital").click()
+        expect(page.locator(".reader h1")).to_have_text("Knife crime falls in the capital")
+        expect(page.locator(".reader .standfirst")).to_have_text(
+            "Knife crime has fallen for the first time in five years."
+        )
+        expect(page.locator(".reader .text p")).to_have_count(2)
+        original = "https://www.policeoracle.com/news/article.cfm?id=1002"
+        expect(page.locator("a.original")).to_have_attribute("href", original)
+        expect(page.locator("a.original")).to_have_text(original)
+        expect(page.locator("a.wayback")).to_have_attribute(
+            "href", "https://web.archive.org/web/*/" + original
+        )
+        assert DATE.search(page.locator(".reader .byline").inner_text())
+        # the window's width: the text on the left, the sources on the right
+        reader = page.locator("article.reader").bounding_box()
+        aside = page.locator("aside.reader-aside").bounding_box()
+        text = page.locator(".reader .text").bounding_box()
+        assert reader and aside and text
+        assert reader["width"] > 1200 and aside["x"] > 1280 / 2
+        assert text["x"] + text["width"] > 1280 / 2
+        # the citation: text, BibTeX, CSL-JSON that parses, with the stable address
+        expect(page.locator(".cite-text")).to_contain_text(
+            "Cite as: Tom Brown, “Knife crime falls in the capital”, policeoracle, "
+            "12 August 2020. " + original
+        )
+        assert page.locator("pre.bibtex").text_content().startswith("@online{")
+        (item,) = json.loads(page.locator("pre.csl-json").text_content())
+        assert item["title"] == "Knife crime falls in the capital"
+        assert item["type"] == "article-newspaper" and item["URL"] == original
+        stable = page.locator("a.archived-copy").get_attribute("href")
+        assert stable == f"{server}/-/article?url={original}" == item["archive_location"]
+        shoot("browser-3-article.png")
 
-            # search a phrase in the articles table
-            page.fill("#_search", '"knife crime"')
-            page.keyboard.press("Enter")
-            page.wait_for_url("**/archive/articles?*_search=*knife*")
-            expect(page.locator("h3").first).to_contain_text("1 row where search matches")
-            expect(page.locator("td.col-published").first).to_have_text("12 August 2020, 17:04")
+        # the stable address leads back to the article
+        article_url = page.url
+        page.locator("a.archived-copy").click()
+        page.wait_for_load_state()
+        assert page.url == article_url
 
-            # open the article: paragraphs, the original, its related articles
-            page.get_by_role("link", name="Knife crime falls in the capital").click()
-            expect(page.locator(".reader h1")).to_have_text("Knife crime falls in the capital")
-            expect(page.locator(".reader .standfirst")).to_have_text(
-                "Knife crime has fallen for the first time in five years."
-            )
-            expect(page.locator(".reader .text p")).to_have_count(2)
-            original = "https://www.policeoracle.com/news/article.cfm?id=1002"
-            expect(page.locator("a.original")).to_have_attribute("href", original)
-            expect(page.locator("a.original")).to_have_text(original)
-            expect(page.locator("a.wayback")).to_have_attribute(
-                "href", "https://web.archive.org/web/*/" + original
-            )
-            assert DATE.search(page.locator(".reader .byline").inner_text())
-            # the window's width: the text on the left, the sources on the right
-            reader = page.locator("article.reader").bounding_box()
-            aside = page.locator("aside.reader-aside").bounding_box()
-            text = page.locator(".reader .text").bounding_box()
-            assert reader and aside and text
-            assert reader["width"] > 1200 and aside["x"] > 1280 / 2
-            assert text["x"] + text["width"] > 1280 / 2
-            # the citation: text, BibTeX, CSL-JSON that parses, with the stable address
-            expect(page.locator(".cite-text")).to_contain_text(
-                "Cite as: Tom Brown, “Knife crime falls in the capital”, policeoracle, "
-                "12 August 2020. " + original
-            )
-            assert page.locator("pre.bibtex").text_content().startswith("@online{")
-            (item,) = json.loads(page.locator("pre.csl-json").text_content())
-            assert item["title"] == "Knife crime falls in the capital"
-            assert item["type"] == "article-newspaper" and item["URL"] == original
-            stable = page.locator("a.archived-copy").get_attribute("href")
-            assert stable == f"{server}/-/article?url={original}" == item["archive_location"]
-            shots.append(out / "browser-3-article.png")
-            page.screenshot(path=shots[-1], full_page=True)
-
-            # the stable address leads back to the article
-            article_url = page.url
-            page.locator("a.archived-copy").click()
-            page.wait_for_load_state()
-            assert page.url == article_url
-
-            # follow an In Other News link to another archived article
-            page.locator(".in-other-news").get_by_role(
-                "link", name="Burglar jailed after string of burglaries"
-            ).click()
-            expect(page.locator(".reader h1")).to_have_text(
-                "Burglar jailed after string of burglaries"
-            )
-            expect(page.locator(".comments li")).to_have_count(3)
-            shots.append(out / "browser-4-related.png")
-            page.screenshot(path=shots[-1], full_page=True)
-        finally:
-            browser.close()
-    for shot in shots:
-        assert shot.stat().st_size > 10_000
-        print(f"screenshot: {shot}")
+        # follow an In Other News link to another archived article
+        page.locator(".in-other-news").get_by_role(
+            "link", name="Burglar jailed after string of burglaries"
+        ).click()
+        expect(page.locator(".reader h1")).to_have_text("Burglar jailed after string of burglaries")
+        expect(page.locator(".comments li")).to_have_count(3)
+        shoot("browser-4-related.png")
 
 
 def test_the_charts_and_a_forces_page(server, tmp_path):
     """The home page's articles per month drawn on the first screen; the forces and bodies, a
     force's page with its chart, people and articles, and back from an article to its force."""
-    need_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    out = screenshots_dir(tmp_path)
-    shots = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    with chromium_page(tmp_path) as (page, shoot):
+        # the home page: every article by month (the chart route in an <object>), drawn in
+        # the first screen
+        page.goto(server + "/")
+        chart = page.locator("figure.archive-chart object.month-chart")
+        expect(chart).to_be_visible()
+        expect(chart).to_have_attribute("aria-label", "Articles per month")
+        box = chart.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 800, box
+        assert box["width"] >= 900
+        bars = wait_for_bars(page)
+        assert len(bars) == 15 * 12  # January 2010 to December 2024, every month a bar
+        assert sum(b["count"] for b in bars) == 205
+        assert all((b["height"] > 0) == (b["count"] > 0) for b in bars)
+        assert all(box["y"] <= b["top"] and b["bottom"] <= 800 for b in bars)
+        assert max(b["height"] for b in bars) > 50
+        title = chart.evaluate("o => o.contentDocument.querySelector('svg > title').textContent")
+        assert title == "Articles per month: 205 articles"
+        shoot("browser-5-home-chart.png", full_page=False)  # the first screen
+
+        # the forces and bodies the articles name, then Kent Police's page
+        page.get_by_role("link", name="Police forces and bodies").click()
+        page.wait_for_url("**/-/forces")
+        expect(page.locator(".forces-page h2")).to_have_text(["Territorial police forces"])
+        page.get_by_role("link", name="Kent Police").click()
+        page.wait_for_url("**/-/force/kent")
+        expect(page.locator(".force-page h1")).to_have_text("Kent Police")
+        expect(page.locator("dd.overseen-by")).to_have_text(
+            "Police and Crime Commissioner for Kent"
         )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
+        bars = wait_for_bars(page)  # its chart, loaded beside the page
+        assert [b["count"] for b in bars if b["height"] > 0] == [1]
+        expect(page.locator("table.people tbody tr")).to_have_text(
+            [re.compile(r"Sean O'Brien\s*Chief Constable\s*1")]
+        )
+        articles = page.locator("ol.force-articles li")
+        expect(articles).to_have_count(1)
+        expect(articles.first).to_contain_text("2 November 2018")
+        shoot("browser-6-force.png")
 
-            # the home page: every article by month (the chart route in an <object>), drawn in
-            # the first screen
-            page.goto(server + "/")
-            chart = page.locator("figure.archive-chart object.month-chart")
-            expect(chart).to_be_visible()
-            expect(chart).to_have_attribute("aria-label", "Articles per month")
-            box = chart.bounding_box()
-            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 800, box
-            assert box["width"] >= 900
-            bars = wait_for_bars(page)
-            assert len(bars) == 15 * 12  # January 2010 to December 2024, every month a bar
-            assert sum(b["count"] for b in bars) == 205
-            assert all((b["height"] > 0) == (b["count"] > 0) for b in bars)
-            assert all(box["y"] <= b["top"] and b["bottom"] <= 800 for b in bars)
-            assert max(b["height"] for b in bars) > 50
-            title = chart.evaluate(
-                "o => o.contentDocument.querySelector('svg > title').textContent"
-            )
-            assert title == "Articles per month: 205 articles"
-            shots.append(out / "browser-5-home-chart.png")
-            page.screenshot(path=shots[-1])  # the first screen
-
-            # the forces and bodies the articles name, then Kent Police's page
-            page.get_by_role("link", name="Police forces and bodies").click()
-            page.wait_for_url("**/-/forces")
-            expect(page.locator(".forces-page h2")).to_have_text(["Territorial police forces"])
-            page.get_by_role("link", name="Kent Police").click()
-            page.wait_for_url("**/-/force/kent")
-            expect(page.locator(".force-page h1")).to_have_text("Kent Police")
-            expect(page.locator("dd.overseen-by")).to_have_text(
-                "Police and Crime Commissioner for Kent"
-            )
-            bars = wait_for_bars(page)  # its chart, loaded beside the page
-            assert [b["count"] for b in bars if b["height"] > 0] == [1]
-            expect(page.locator("table.people tbody tr")).to_have_text(
-                [re.compile(r"Sean O'Brien\s*Chief Constable\s*1")]
-            )
-            articles = page.locator("ol.force-articles li")
-            expect(articles).to_have_count(1)
-            expect(articles.first).to_contain_text("2 November 2018")
-            shots.append(out / "browser-6-force.png")
-            page.screenshot(path=shots[-1], full_page=True)
-
-            # its article, which names it, linked back
-            articles.first.get_by_role("link", name="Body-worn cameras for every officer").click()
-            expect(page.locator(".reader h1")).to_have_text("Body-worn cameras for every officer")
-            named = page.locator(".forces-named a")
-            expect(named).to_have_text(["Kent Police"])
-            named.first.click()
-            page.wait_for_url("**/-/force/kent")
-        finally:
-            browser.close()
-    for shot in shots:
-        assert shot.stat().st_size > 10_000
-        print(f"screenshot: {shot}")
+        # its article, which names it, linked back
+        articles.first.get_by_role("link", name="Body-worn cameras for every officer").click()
+        expect(page.locator(".reader h1")).to_have_text("Body-worn cameras for every officer")
+        named = page.locator(".forces-named a")
+        expect(named).to_have_text(["Kent Police"])
+        named.first.click()
+        page.wait_for_url("**/-/force/kent")

@@ -25,6 +25,7 @@ import pytest
 
 from pages.gazetteer import ForceTag, Gazetteer, GazetteerError, Mention
 from pages.gazetteer.forces import BUNDLED, KINDS, NATIONS, canonical
+from tests.labelled import micro_scores
 
 DATA = Path(__file__).parent / "data" / "force_sentences.jsonl"
 SENTENCES = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
@@ -161,16 +162,7 @@ def test_the_labelled_set_covers_every_body_by_name_and_the_false_friends(gazett
 
 def score(gazetteer: Gazetteer, rows: list[dict]) -> tuple[float, float, list[str]]:
     """Micro precision and recall over (sentence, force) pairs, and the errors."""
-    hits = wrong = missed = 0
-    errors = []
-    for row in rows:
-        got, expected = forces(gazetteer, row["text"]), set(row["forces"])
-        hits += len(got & expected)
-        wrong += len(got - expected)
-        missed += len(expected - got)
-        if got != expected:
-            errors.append(f"{row['text']!r}: +{sorted(got - expected)} -{sorted(expected - got)}")
-    return hits / max(1, hits + wrong), hits / max(1, hits + missed), errors
+    return micro_scores((r["text"], forces(gazetteer, r["text"]), set(r["forces"])) for r in rows)
 
 
 def test_precision_and_recall_on_the_labelled_sentences(gazetteer):

@@ -16,6 +16,7 @@ import pytest
 
 from pages.gazetteer import Gazetteer
 from pages.gazetteer.people import RANKS, Person, find_people
+from tests.labelled import micro_scores
 
 DATA = Path(__file__).parent / "data" / "people_sentences.jsonl"
 SENTENCES = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
@@ -31,18 +32,16 @@ def triples(text: str, gazetteer: Gazetteer) -> set[tuple[str, str, str | None]]
 
 
 def score(gazetteer: Gazetteer, rows: list[dict], key=lambda t: t) -> tuple[float, float, list]:
-    hits = wrong = missed = 0
-    errors = []
-    for row in rows:
-        got = {key(t) for t in triples(row["text"], gazetteer)}
-        expected = {key(tuple(t)) for t in row["people"]}
-        hits += len(got & expected)
-        wrong += len(got - expected)
-        missed += len(expected - got)
-        if got != expected:
-            errors.append(f"{row['text']!r}: +{sorted(got - expected, key=str)} "
-                          f"-{sorted(expected - got, key=str)}")  # fmt: skip
-    return hits / max(1, hits + wrong), hits / max(1, hits + missed), errors
+    """Micro precision and recall over (sentence, person) pairs (`key`: what of a person
+    counts), and the errors."""
+    return micro_scores(
+        (
+            row["text"],
+            {key(t) for t in triples(row["text"], gazetteer)},
+            {key(tuple(t)) for t in row["people"]},
+        )
+        for row in rows
+    )
 
 
 def test_the_labelled_set():

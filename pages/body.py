@@ -115,8 +115,6 @@ def article_body(
     html_text: str,
     url: str | None = None,
     walked: list[str] | None = None,
-    *,
-    date_search: bool = True,
 ) -> tuple[list[str], str, Any]:
     """The article text blocks of a page without a profile, the extractor that found them
     (TRAFILATURA, READABILITY or REGION) and trafilatura's metadata of the page (a Document;
@@ -129,8 +127,9 @@ def article_body(
     fallback or a second opinion could find (the region holds nearly all the page's running
     text): that text stands, and the fallbacks or readability are not asked. When the region is
     all trafilatura's main extractor misses (it keeps nothing), the region's own text is taken.
-    `date_search`: whether trafilatura's date (htmldate) may search the whole page: not when the
-    page's metadata or dateline already gave the date (`_generic_published` prefers them).
+    The metadata's date is read without htmldate's extensive search: the date is
+    pages/published.py's, htmldate's extensive one on the page as fetched, and this one stands
+    in only when that finds none.
 
     The page is parsed once and its metadata read once, however many passes the text takes
     (each pass works on its own copy of the tree)."""
@@ -142,7 +141,7 @@ def article_body(
         document = trafilatura.extract_metadata(
             tree,
             default_url=url,
-            date_config={"original_date": True, "extensive_search": date_search and not large},
+            date_config={"original_date": True, "extensive_search": False},
         )
     if large:
         blocks = _trafilatura(tree, url, fast=True) if tree is not None else []

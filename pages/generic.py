@@ -86,11 +86,7 @@ def generic_article(
             html_text = lxml.html.tostring(page.root, encoding="unicode")
     elif pruned:
         html_text = lxml.html.tostring(page.root, encoding="unicode")
-    # the date is htmldate's on the page as fetched (pages/published.py), not trafilatura's
-    # extensive search on the page without its boxes
-    blocks, extractor, document = article_body(
-        html_text, page.url, region_blocks, date_search=False
-    )
+    blocks, extractor, document = article_body(html_text, page.url, region_blocks)
     # the lead trafilatura left out, between the headline and its text: the text's opening,
     # and the standfirst when the page's description gives none
     led: list[str] = []

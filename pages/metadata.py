@@ -230,8 +230,14 @@ class ParsedPage:
         and most of the world, unless the page declares US English (`<html lang="en-US">`)."""
         if self.profile:
             return self.profile.day_first
-        lang = (self.root.get("lang") or self.root.get("xml:lang") or "").lower()
-        return not lang.replace("_", "-").startswith("en-us")
+        return not self.lang.startswith("en-us")
+
+    @property
+    def lang(self) -> str:
+        """The page's declared language, lower case with hyphens (`<html lang="en-GB">`:
+        "en-gb"); "" when it declares none."""
+        lang = self.root.get("lang") or self.root.get("xml:lang") or ""
+        return lang.lower().replace("_", "-")
 
     def canonical(self, kind: str | None) -> str:
         """The canonical URL: the page's <link rel=canonical> when it names a page of the same

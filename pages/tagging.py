@@ -21,6 +21,7 @@ from typing import Any
 from archive.records import Article, ForceMention, PersonMention
 from pages.gazetteer import Gazetteer, find_people
 from pages.gazetteer.forces import tags_of
+from pages.gazetteer.people import OFFICER_FORCE_KINDS
 
 __all__ = ["gazetteer_rows", "tag", "tag_text"]
 
@@ -61,14 +62,9 @@ def tag(article: Article, gazetteer: Gazetteer | None = None) -> Article:
     return replace(article, forces=forces, people=people, tagged=version)
 
 
-# an officer's force: a police force or the NCA, never the College of Policing, the NPCC, a
-# watchdog or a staff association (as pages/gazetteer/people.py)
-_FORCE_KINDS = frozenset({"territorial", "special", "agency"})
-
-
 def _is_force(gazetteer: Gazetteer, body_id: str) -> bool:
     body = gazetteer.body(body_id)
-    return body is not None and body.kind in _FORCE_KINDS
+    return body is not None and body.kind in OFFICER_FORCE_KINDS
 
 
 def gazetteer_rows(gazetteer: Gazetteer | None = None) -> tuple[str, list[dict[str, Any]]]:

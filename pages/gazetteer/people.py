@@ -95,7 +95,9 @@ RANKS: dict[str, tuple[int, tuple[str, ...]]] = {
     "Police, Fire and Crime Commissioner": (0, ("Police, Fire and Crime Commissioner", "PFCC")),
 }
 _PCC_RANKS = frozenset(rank for rank in RANKS if rank.endswith("Crime Commissioner"))
-_FORCE_KINDS = frozenset({"territorial", "special", "agency"})
+# an officer's force: a police force or the NCA, never the College of Policing, the NPCC, a
+# watchdog or a staff association
+OFFICER_FORCE_KINDS = frozenset({"territorial", "special", "agency"})
 # Full-word ranks that are also other people's titles: checked against the word before them.
 _SHARED_TITLES = frozenset(
     {"Commissioner", "Commander", "Sergeant", "Inspector", "Superintendent", "Constable"}
@@ -248,7 +250,7 @@ def _names(
         position = max(position, inside[0].end)  # "Police and Crime Commissioner for Kent"
     elif of := _OF.match(text, position):
         body = starts.get(of.end())
-        if body is not None and gazetteer.body(body.force).kind in _FORCE_KINDS | {"pcc"}:
+        if body is not None and gazetteer.body(body.force).kind in OFFICER_FORCE_KINDS | {"pcc"}:
             position = body.end  # "Chief Constable of Norfolk"
     found: list[tuple[int, int, str]] = []
     while True:
@@ -319,7 +321,7 @@ def _nearest(
     index = bisect.bisect_right(sentences, start) - 1
     low = sentences[index]
     high = sentences[index + 1] if index + 1 < len(sentences) else len(text)
-    kinds = {"pcc"} if rank in _PCC_RANKS else _FORCE_KINDS
+    kinds = {"pcc"} if rank in _PCC_RANKS else OFFICER_FORCE_KINDS
     best: tuple[int, int, str] | None = None
     for mention in mentions:
         if mention.start < low or mention.end > high:

@@ -57,12 +57,15 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 __all__ = ["Body", "ForceTag", "Gazetteer", "GazetteerError", "Mention", "canonical"]
 
-BUNDLED = Path(__file__).with_name("forces.json")
+# a package resource, not a path beside __file__: Scrapyd runs the crawler from a zipped egg
+BUNDLED: Traversable = files("pages.gazetteer") / "forces.json"
 KINDS = frozenset({"territorial", "special", "agency", "national", "oversight", "pcc", "staff"})
 NATIONS = frozenset({"England", "Wales", "Scotland", "Northern Ireland", "England and Wales", "UK"})
 FEDERATION = "police-federation"  # where "X Police Federation" goes (see the module docstring)

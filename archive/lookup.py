@@ -12,7 +12,9 @@ answers, for a URL about to be requested or just answered 304:
   archive holds for it, so that a 304 page is followed as if it had been downloaded;
 - `article_dates`: for an archived article, its publication date, when it was first archived
   and when last seen, for the crawl's revisit policy; and `articles` lists them all (the crawl
-  seeds the articles due for a revisit).
+  seeds the articles due for a revisit);
+- for a backfill's batch of URLs (crawler/backfill.py): those `archived` (an article's URL, or
+  an alias of one), and those `gone` (their latest fetch answered 404 or 410).
 
 It sees what earlier crawls committed: that is all a crawl needs of it, since a crawl never
 requests a URL twice.
@@ -21,12 +23,14 @@ requests a URL twice.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from archive.records import Link, Section
-from archive.rows import resolved
+from archive.rows import GONE_REASONS, resolved
+
+_BATCH = 500  # URLs a query asks about at once (SQLite's limit on parameters is far above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,3 +132,41 @@ class ArchiveLookup:
             "ORDER BY last_seen, url"
         ):
             yield ArticleDates(*row)
+
+    def archived(self, urls: Iterable[str]) -> set[str]:
+        """Those of `urls` that are archived articles: an article's URL or an alias of one."""
+        found: set[str] = set()
+        for batch in [] if self.empty else _batches(urls):
+            marks = ", ".join("?" * len(batch))
+            found.update(
+                row[0]
+                for row in self._conn.execute(
+                    f"SELECT url FROM articles WHERE url IN ({marks}) UNION "
+                    f"SELECT alias FROM url_aliases JOIN articles USING (url) WHERE alias IN "
+                    f"({marks})",
+                    batch * 2,
+                )
+            )
+        return found
+
+    def gone(self, urls: Iterable[str]) -> set[str]:
+        """Those of `urls` whose latest fetch (as requested) failed with a 404 or 410."""
+        latest: dict[str, str | None] = {}
+        for batch in [] if self.empty else _batches(urls):
+            marks = ", ".join("?" * len(batch))
+            for url, reason in self._conn.execute(
+                f"SELECT url, reason FROM fetches WHERE url IN ({marks}) ORDER BY id", batch
+            ):
+                latest[url] = reason
+        return {url for url, reason in latest.items() if reason in GONE_REASONS}
+
+
+def _batches(urls: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for url in urls:
+        batch.append(url)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

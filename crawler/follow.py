@@ -14,6 +14,8 @@ Plain logic (no Scrapy), owned by the spider. A parsed page offers links by sect
   ``PAGINATION_LIMIT`` pages along one listing's pagination, ``TRAP_PATIENCE`` listing pages in a
   row without an entry that no listing page listed before (a pagination trap: page N always
   linking to page N+1), and ``MAX_PAGES`` pages in all;
+- from a seed, with ``FOLLOW_FROM_SEEDS`` off (a backfill's default, crawler/backfill.py), only
+  its comment thread: the seeds are the crawl (the bound ``seeds_only``);
 - and, for an article the archive already holds, only when it is due for a visit (the crawl's
   revisit policy, crawler/revisits.py: the bound ``not_due``).
 
@@ -88,8 +90,10 @@ class FollowPolicy:
         trap_patience: int = 0,
         max_pages: int = 0,
         due: Callable[[str], bool] | None = None,
+        from_seeds: bool = True,
     ):
         self.boundary = boundary
+        self.from_seeds = from_seeds  # False: of a seed's links, only its comment thread's
         self.due = due  # for an archived article: whether it is due for a visit
         self.depth_limit = depth_limit
         self.pagination_limit = pagination_limit
@@ -101,10 +105,11 @@ class FollowPolicy:
         self.bounds: Counter[str] = Counter()  # links not followed, by bound
         self.budget_spent = False
 
-    def seeds(self, urls: Iterable[str]) -> list[Step]:
+    def seeds(self, urls: Iterable[str], expected: PageKind | None = None) -> list[Step]:
+        """Steps for seed URLs, of the kind `expected` (default: what the URL's shape says)."""
         steps = []
         for url in urls:
-            step = Step(url, SEED, expected=self.shapes.kind(url))
+            step = Step(url, SEED, expected=expected or self.shapes.kind(url))
             if self._admit(step):
                 steps.append(step)
         return steps
@@ -173,7 +178,12 @@ class FollowPolicy:
                 pages=step.pages + 1 if paging else 0,
                 barren=barren if paging else 0,
             )
-            if self._worth(child) and self._within_bounds(child, step) and self._admit(child):
+            if (
+                self._worth(child)
+                and self._within_bounds(child, step)
+                and self._revisited(child)
+                and self._admit(child)
+            ):
                 steps.append(child)
         return steps
 
@@ -181,14 +191,19 @@ class FollowPolicy:
         if step.url in self.requested or not self.boundary.allows(step.url):
             return False
         relevant = step.section in (Section.IN_OTHER_NEWS, Section.LISTING)
-        if relevant and not worth_following(step.url):
-            return False
+        return not relevant or worth_following(step.url)
+
+    def _revisited(self, step: Step) -> bool:
+        """Whether the page is no archived article, or one due for a visit (else a bound)."""
         if self.due is not None and not self.due(step.url):
             self.bounds["not_due"] += 1
             return False
         return True
 
     def _within_bounds(self, step: Step, parent: Step) -> bool:
+        if parent.section == SEED and not self.from_seeds and step.section != Section.COMMENTS:
+            self.bounds["seeds_only"] += 1
+            return False
         if self.depth_limit and step.hops > self.depth_limit:
             self.bounds["depth"] += 1
             return False

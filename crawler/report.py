@@ -5,7 +5,9 @@
 crawler/pipelines.py counted in the archive at the end (``archive/counted/...``), never live
 counters, so the summary never reports rows that are not in the file; and it says plainly what
 went wrong: a failed write, pages of a profiled site that matched no layout, a crawl that followed
-no link, the bounds that stopped link chains.
+no link, the bounds that stopped link chains. For a backfill (crawler/backfill.py) it says which
+ids were skipped and how many had no article (404 or 410): those are no failures of the crawl,
+and are counted apart from them.
 
 Settings read by `CrawlReport`: ``CRAWL_REPORT_ENABLED`` (log the summary when the crawl closes).
 """
@@ -43,6 +45,15 @@ def summary(stats: dict[str, Any], db: str) -> str:
             f"  (resumed an unfinished crawl: {resumed} page(s) it had queued and not stored "
             "were fetched; none it stored)"
         )
+    # a backfill's ids without an article, by the reason their fetches are recorded with
+    missing = {f"http_{s}": int(stats.get(f"backfill/missing/{s}", 0) or 0) for s in (404, 410)}
+    if "backfill/ids" in stats:
+        lines.append(
+            f"  backfill of {stats.get('backfill/range', '?')}: {stats['backfill/ids']} id(s), "
+            f"{stats.get('backfill/archived', 0)} already archived and "
+            f"{stats.get('backfill/gone', 0)} known to be gone (404/410) skipped, "
+            f"{stats.get('backfill/seeded', 0)} requested"
+        )
     if failed := stats.get("archive/write_failed"):
         lost = stats.get("archive/lost_urls", 0)
         lines.append(f"  STOPPED: {failed}")
@@ -58,8 +69,13 @@ def summary(stats: dict[str, Any], db: str) -> str:
         f"  articles gone      {_counted(stats, 'articles_gone')}",
         f"  not modified (304) {_counted(stats, 'not_modified')}",
         f"  comments new       {_counted(stats, 'comments_saved')}",
-        f"  failed fetches     {_counted(stats, 'failures')}",
+        f"  failed fetches     {max(0, _counted(stats, 'failures') - sum(missing.values()))}",
     ]
+    if sum(missing.values()):
+        lines.append(
+            f"  {sum(missing.values())} id(s) had no article (404 or 410): ids the site never "
+            "used or took down, recorded in `fetches` and not counted as failures"
+        )
     if flagged := _counted(stats, "articles_flagged"):
         lines.append(
             f"  WARNING: {flagged} article(s) changed in a way that looks like broken extraction "
@@ -73,7 +89,11 @@ def summary(stats: dict[str, Any], db: str) -> str:
             f"  WARNING: {warc_errors} response(s) could not be written to WARC (the log says "
             "why): their pages are archived, without the raw capture."
         )
-    reasons = [(r, n) for r, n in _group(stats, COUNTED + "reason/") if r != "layout_miss"]
+    reasons = [
+        (r, n - missing.get(r, 0))
+        for r, n in _group(stats, COUNTED + "reason/")
+        if r != "layout_miss" and n > missing.get(r, 0)
+    ]
     if reasons:
         lines.append("  not stored, by reason:")
         lines += [f"    {name:<22} {count}" for name, count in reasons]
@@ -96,6 +116,8 @@ BOUND_HELP = {
     "trap": "listing pages that brought no new article (a pagination trap)",
     "max_pages": "the crawl reached --max-pages",
     "not_due": "archived articles not due for a revisit yet (REVISIT_POLICY; --revisit all)",
+    "seeds_only": "from the seeds, only their comment threads are followed (FOLLOW_FROM_SEEDS; "
+    "backfill --follow)",
 }
 
 
@@ -103,6 +125,10 @@ def no_links_note(stats: dict[str, Any]) -> str | None:
     """A plain warning when the crawl followed no link at all, with the likely reason."""
     if stats.get("archive/write_failed") or stats.get("finish_reason") != "finished":
         return None
+    if "backfill/ids" in stats:  # its seeds are the crawl: following links is no part of it
+        return None
+    if any(k.startswith("bounds/") and v for k, v in stats.items()):
+        return None  # the bounds that stopped the links are named above
     followed = int(stats.get("links/followed", 0) or 0)
     pages = _counted(stats, "pages_fetched")
     if followed or not pages:

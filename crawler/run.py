@@ -2,6 +2,7 @@
 
 `scrapy crawl police_news -a start=URL -s ARCHIVE_DB=police.db` runs the same spider with the
 same settings; this adds the settings the command line offers and returns the crawl's stats.
+A backfill (`police-archive backfill`) is the same crawl, seeded by id (crawler/backfill.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rich.logging import RichHandler
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.backfill import Backfill
 from crawler.progress import CONSOLE
 from crawler.spiders.police_news import PoliceNewsSpider
 
@@ -44,8 +46,11 @@ def crawl_settings(
     return settings
 
 
-def run_crawl(seeds: list[str], settings: Settings) -> dict[str, Any]:
-    """Crawl from `seeds` into the archive named by ARCHIVE_DB; returns the crawl's stats."""
+def run_crawl(
+    seeds: list[str], settings: Settings, *, backfill: Backfill | None = None
+) -> dict[str, Any]:
+    """Crawl from `seeds` (and the ids of `backfill`) into the archive named by ARCHIVE_DB;
+    returns the crawl's stats."""
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours is below
     process = AsyncCrawlerProcess(settings)
     handler: logging.Handler
@@ -59,7 +64,7 @@ def run_crawl(seeds: list[str], settings: Settings) -> dict[str, Any]:
     logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
     try:
         crawler = process.create_crawler(PoliceNewsSpider)
-        process.crawl(crawler, start=seeds)
+        process.crawl(crawler, start=seeds, backfill=backfill)
         process.start()
     finally:
         logging.getLogger().removeHandler(handler)

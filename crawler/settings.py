@@ -86,6 +86,9 @@ MAX_PAGES = 0  # the most pages a crawl requests, seeds included (--max-pages)
 RELATED_DEPTH_LIMIT = 100  # related links (In Other News, More News, comments) in a chain
 PAGINATION_LIMIT = 1000  # pages followed along one listing's pagination
 TRAP_PATIENCE = 5  # listing pages in a row without a new entry before a chain is a trap
+# False: from the seeds only their comment threads are followed (`police-archive backfill`
+# without --follow: the seeds are the crawl)
+FOLLOW_FROM_SEEDS = True
 # Site profiles (pages/profiles.py): folders of your own *.toml profiles, besides the packaged
 # ones; and whether NAME.localhost serves a loopback replica of a profiled NAME.com.
 PROFILES_DIRS: list[str] = []
@@ -114,6 +117,7 @@ ARCHIVE_RECORDED_SETTINGS = [
     "DOWNLOAD_MAXSIZE",
     "RETRY_TIMES",
     "MAX_PAGES",
+    "FOLLOW_FROM_SEEDS",
     "EXTRACT_WORKERS",
     "REVISIT_POLICY",
     "WARC_ENABLED",

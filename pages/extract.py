@@ -7,6 +7,8 @@ no_text, too_large, unknown_layout).
 
 How a page is read, one module a stage:
 
+0. A feed (RSS or Atom, pages/feeds.py) is a Listing of its entries, read by feedparser; the
+   fetch log's detail says so ("feed (RSS 2.0): 20 entries").
 1. pages/pagetext.py decodes and parses it once; pages/metadata.py reads what the page says
    about itself; pages/profiles.py finds the site's profile, if it has one.
 2. pages/links.py finds, by what a reader sees, its related-articles box, More News link,
@@ -48,12 +50,13 @@ from archive.records import (
     Reason,
     Section,
 )
+from pages.feeds import Feed, read_feed
 from pages.kinds import Hint, classify, content_links, declares_article, entries_of
 from pages.layouts import layout_article, layout_comments, layout_links, layout_names, layouts_of
 from pages.links import Discovery, discover
 from pages.metadata import PageMeta, ParsedPage
 from pages.pagetext import decode_html, parse_html
-from pages.profiles import Profiles, profile_for
+from pages.profiles import Profiles, SiteProfile, profile_for
 from pages.shapes import worth_following
 from pages.tagging import tag
 from pages.urls import (
@@ -98,6 +101,8 @@ def parse_page(
 def _parse_page(
     url: str, body: bytes, content_type: str | None, hint: Hint, profiles: Profiles | None
 ) -> Page:
+    if (feed := read_feed(url, body, content_type)) is not None:
+        return _feed_listing(url, feed, profiles)
     text = decode_html(body, content_type)
     root = parse_html(text)
     profile = profile_for(url, profiles)
@@ -140,10 +145,22 @@ def _keep(page: ParsedPage, target: str, section: Section, *, pinned: bool = Fal
     related or listing link, to a page worth following (pages/shapes.py). On a profiled site a
     URL of one of the profile's page kinds always is; one it does not know is kept only when the
     generic reader found it (a layout's selectors name what the profile knows)."""
-    profiles = page.profiles
-    if not same_site(page.url, target, profiles):
+    return _keep_link(page.url, page.profile, page.profiles, target, section, pinned=pinned)
+
+
+def _keep_link(
+    url: str,
+    profile: SiteProfile | None,
+    profiles: Profiles | None,
+    target: str,
+    section: Section,
+    *,
+    pinned: bool = False,
+) -> bool:
+    """`_keep`, for a link on the page at `url` of the site of `profile`."""
+    if not same_site(url, target, profiles):
         return False
-    if page.profile is not None:
+    if profile is not None:
         if page_kind(target, profiles) is not None:
             return True
         if pinned:
@@ -288,3 +305,21 @@ def _listing(page: ParsedPage, found: Discovery, hint: Hint) -> Listing:
         assert page.profile is not None
         warning, detail = Reason.LAYOUT_MISS, f"{page.profile.name}: {', '.join(tried)}"
     return Listing(url=url, links=links, warning=warning, warning_detail=detail)
+
+
+# ---------------------------------------------------------------------------------------------
+# Feeds
+
+
+def _feed_listing(url: str, feed: Feed, profiles: Profiles | None) -> Listing:
+    """A feed as a Listing: its entries on its own site, as a listing page's entries are kept,
+    the entry's title their anchor; the fetch log's detail describes the feed."""
+    here = canonical_url_or_none(url, profiles) or url
+    profile = profile_for(url, profiles)
+    links = []
+    for entry in feed.entries:
+        target = canonical_url_or_none(entry.url, profiles)
+        if target and _keep_link(url, profile, profiles, target, Section.LISTING):
+            links.append(Link(target, Section.LISTING, entry.title))
+    kept = _merge((), tuple(links), here)
+    return Listing(url=here, links=kept, warning_detail=feed.describe(len(kept)))

@@ -5,10 +5,11 @@ folder of their own with ``--profiles DIR`` or the ``PROFILES_DIRS`` setting: a 
 replaces a packaged profile of the same name). Everything in a profile is an optional refinement
 of the generic reader (pages/links.py, pages/generic.py, pages/comments.py): the hosts of the
 site and which is canonical; which URL paths are articles, comment threads and listings, and
-which query parameters identify them; old URL schemes and the URLs they became; whether numeric
-dates are day first; and, per page layout, the selectors that read it. Anything a profile leaves
-out is read the generic way. README.md ("Site profiles") documents the format, with a worked
-example.
+which query parameters identify them; old URL schemes and the URLs they became; where its
+articles are by numeric id (`article_by_id`, a URL template with ``{id}``: what a backfill
+seeds, crawler/backfill.py); whether numeric dates are day first; and, per page layout, the
+selectors that read it. Anything a profile leaves out is read the generic way. README.md ("Site
+profiles") documents the format, with a worked example.
 
 Selectors are CSS (``article.story h1``) or XPath 1.0 (anything starting with ``/``, ``./`` or
 ``(``, or prefixed ``xpath:``); CSS is turned into XPath when the profile is loaded, and every
@@ -26,6 +27,8 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,7 +48,8 @@ __all__ = [
     "profile_for",
 ]
 
-PACKAGED = Path(__file__).parent / "profiles"
+# a package resource, not a path beside __file__: Scrapyd runs the crawler from a zipped egg
+PACKAGED: Traversable = files("pages") / "profiles"
 
 
 class ProfileError(ValueError):
@@ -125,6 +129,9 @@ class SiteProfile:
     # template with the regex's named groups). Links in these forms name the new URL directly,
     # so an In Other News edge points at the article and no redirect chain is fetched.
     legacy_urls: tuple[tuple[re.Pattern[str], str], ...] = ()
+    # The article with numeric id N: this URL with N for {id}, on one of `domains` (a backfill's
+    # seeds); "" when the site has no such ids and cannot be backfilled.
+    article_by_id: str = ""
     day_first: bool = True  # dates like 12/08/20 are day-first (UK)
     source: str = ""  # the file it was loaded from
 
@@ -172,10 +179,12 @@ def load_profiles(dirs: Iterable[str | Path] = (), *, localhost_mirrors: bool = 
     """The packaged profiles and those of `dirs` (later folders replace a profile of the same
     name), in name order. Raises ProfileError for a file that cannot be used."""
     by_name: dict[str, SiteProfile] = {}
-    for folder in (PACKAGED, *map(Path, dirs)):
+    folders: list[Traversable] = [PACKAGED, *map(Path, dirs)]
+    for folder in folders:
         if not folder.is_dir():
             raise ProfileError(f"profiles folder {folder}: not a directory")
-        for path in sorted(folder.glob("*.toml")):
+        tomls = (p for p in folder.iterdir() if p.name.endswith(".toml"))
+        for path in sorted(tomls, key=lambda p: p.name):
             profile = load_profile(path)
             by_name[profile.name] = profile
     profiles = tuple(by_name[name] for name in sorted(by_name))
@@ -200,6 +209,7 @@ _TOP = {
     "alias_subdomains",
     "canonical_scheme",
     "day_first",
+    "article_by_id",
     "urls",
     "legacy_urls",
     "layouts",
@@ -207,7 +217,7 @@ _TOP = {
 _PATTERN_KEYS = {"path", "params", "required", "forbidden", "canonical_path"}
 
 
-def load_profile(path: Path) -> SiteProfile:
+def load_profile(path: Traversable) -> SiteProfile:
     """One profile file; raises ProfileError naming the file and the key."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -245,6 +255,7 @@ def load_profile(path: Path) -> SiteProfile:
         listing=patterns.get("listing"),
         layouts=layouts,
         legacy_urls=legacy,
+        article_by_id=_id_template(data, where, domains),
         day_first=bool(data.get("day_first", True)),
         source=where,
     )
@@ -254,6 +265,26 @@ def _known(data: dict[str, Any], allowed: set[str], where: str) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ProfileError(f"{where}: unknown key(s) {', '.join(unknown)}")
+
+
+def _id_template(data: dict[str, Any], where: str, domains: tuple[str, ...]) -> str:
+    """`article_by_id`: an http(s) URL on the profile's domains with ``{id}`` once, after the
+    host, and no other braces; "" when not given."""
+    template = _string(data, "article_by_id", where).strip()
+    if not template:
+        return ""
+    parts = urlsplit(template.replace("{id}", "1"))
+    host = (parts.hostname or "").lower()
+    rest = template.replace("{id}", "")
+    if template.count("{id}") != 1 or "{" in rest + urlsplit(template).netloc or "}" in rest:
+        raise ProfileError(f"{where}: 'article_by_id' must hold {{id}} once, after the host, and "
+                           f"no other braces: {template!r}")  # fmt: skip
+    if parts.scheme not in ("http", "https") or not any(
+        host == d.lower() or host.endswith("." + d.lower()) for d in domains
+    ):
+        raise ProfileError(f"{where}: 'article_by_id' must be an http(s) URL on the site's "
+                           f"domains ({', '.join(domains)}): {template!r}")  # fmt: skip
+    return template
 
 
 def _string(

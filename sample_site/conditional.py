@@ -1,8 +1,8 @@
 """Conditional GET on the fixture server (RFC 9110 §8.8 and §13): validators and 304 answers.
 
 Which answers carry validators: every 200 answer of a GET or HEAD with a non-empty, non-streamed
-body of type ``text/*`` or RSS that is answered at once: article pages, comment threads,
-listing pages, robots.txt, the RSS feed, the home, jobs, search and footer pages, the stylesheet.
+body of type ``text/*``, RSS or Atom that is answered at once: article pages, comment threads,
+listing pages, robots.txt, the feeds, the home, jobs, search and footer pages, the stylesheet.
 Never redirects, 404/410, hazard answers (429, 503, 500, the stalled, huge, empty and PDF pages)
 or any other status: they are sent as they are, and a conditional request for them is answered
 as an unconditional one.
@@ -33,7 +33,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from .responses import FixtureResponse
 
-VALIDATED_TYPES = ("text/", "application/rss+xml")
+VALIDATED_TYPES = ("text/", "application/rss+xml", "application/atom+xml")
 _ENTITY_TAG = re.compile(r'(W/)?"([^"]*)"')
 
 

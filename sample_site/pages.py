@@ -1,6 +1,6 @@
 """The site's pages that are not articles, comment threads or listings: home, jobs, calendar,
-search, login and the footer's pages, the RSS feed, a stylesheet and images, drafts and the print
-and e-mail tools. Every markup serves them alike (`responses.simple_page`), with links and
+search, login and the footer's pages, the feeds (feeds.py), a stylesheet and images, drafts and
+the print and e-mail tools. Every markup serves them alike (`responses.simple_page`), with links and
 absolute URLs for the mode being served."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from . import feeds
 from .links import Bases, to_int
 from .markups.classic import _nav
 from .model import SITE_NAME, FixtureArticle
@@ -108,19 +109,10 @@ def misc(site: Site, bases: Bases, path: str, query: dict[str, list[str]]) -> Fi
         return html_response(simple_page(title, body))
     if path.startswith("/private/"):
         return html_response(simple_page("Staff area", "<p>Staff only.</p>", robots="noindex"))
-    if path == "/rss/news.xml":
-        items = "".join(
-            f"<item><title>{escape(site.articles[i].title)}</title>"
-            f"<link>{bases.www}{site.path(i)}</link></item>"
-            for i in site.listed[:20]
-        )
-        xml = (
-            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>{SITE_NAME}</title><link>{bases.www}/</link>{items}</channel></rss>"
-        )
-        return FixtureResponse(
-            200, [("Content-Type", "application/rss+xml; charset=utf-8")], xml.encode()
-        )
+    if path == feeds.RSS_PATH:
+        return feeds.rss(site, bases)
+    if path == feeds.ATOM_PATH:
+        return feeds.atom(site, bases)
     if path.endswith(".css"):
         return FixtureResponse(
             200, [("Content-Type", "text/css")], b"body{font-family:Arial,sans-serif}\n"

@@ -6,7 +6,8 @@ is found in each page (pages/, in the worker processes of crawler/workers.py); w
 followed is the crawl's follow policy (crawler/follow.py: the crawl's sites, crawler/boundary.py,
 and its bounds). Every fetch, failed or not, becomes one `PageItem` for the pipeline.
 
-Spider arguments: ``start`` (one URL or several, comma-separated; the CLI passes a list).
+Spider arguments: ``start`` (one URL or several, comma-separated; the CLI passes a list);
+``backfill``, seeds by article id (crawler/backfill.py: a `Backfill`, or ``SITE:FIRST-LAST``).
 
 The crawl also starts from what earlier crawls left undone, read from the archive when the spider
 is built (so `scrapy crawl` and `police-archive crawl` start from the same seeds): the URLs of the
@@ -29,8 +30,8 @@ reason ``closespider_pagecount``.
 Settings read: ``ARCHIVE_DB``, ``ARCHIVE_RETRY_FAILED`` (re-seed from the archive; default True),
 ``ARCHIVE_RESUME`` (resume an unfinished crawl; default True), ``REVISIT_POLICY``,
 ``PROFILES_DIRS`` and ``PROFILE_LOCALHOST_MIRRORS`` (pages/profiles.py), ``RELATED_DEPTH_LIMIT``,
-``PAGINATION_LIMIT``, ``TRAP_PATIENCE``, ``MAX_PAGES`` (crawler/follow.py), ``EXTRACT_WORKERS``
-(crawler/workers.py).
+``PAGINATION_LIMIT``, ``TRAP_PATIENCE``, ``MAX_PAGES``, ``FOLLOW_FROM_SEEDS`` (crawler/follow.py),
+``EXTRACT_WORKERS`` (crawler/workers.py).
 
 Stats: ``links/found`` (links the pages offered in the sections followed), ``links/followed``,
 ``bounds/<bound>`` (links not followed because of a bound), ``pages/<kind>`` (pages read, by
@@ -64,6 +65,8 @@ from archive.records import (
     kind_of,
 )
 from archive.store import Archive, ArchiveError
+from crawler.backfill import Backfill, BackfillSeeds
+from crawler.backfill import parse as parse_backfill
 from crawler.boundary import SiteBoundary
 from crawler.failures import failure_reason
 from crawler.follow import SEED, FollowPolicy, Step
@@ -83,9 +86,16 @@ class PoliceNewsSpider(scrapy.Spider):
     boundary: SiteBoundary  # read by crawler.boundary.BoundaryMiddleware
     revisit: RevisitPolicy
 
-    def __init__(self, start: str | list[str] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        start: str | list[str] | None = None,
+        backfill: Backfill | str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.start_urls_given = start.split(",") if isinstance(start, str) else list(start or [])
+        self.backfill_given = backfill
+        self.backfill: BackfillSeeds | None = None  # the seeds by id, when a backfill
         self.profiles: Profiles = ()
         self.seeds: list[str] = []
         self.lookup: ArchiveLookup | None = None  # read by crawler.revisits
@@ -103,6 +113,9 @@ class PoliceNewsSpider(scrapy.Spider):
             localhost_mirrors=settings.getbool("PROFILE_LOCALHOST_MIRRORS"),
         )
         spider.revisit = RevisitPolicy.parse(settings.get("REVISIT_POLICY") or DEFAULT_POLICY)
+        backfill = spider.backfill_given
+        if isinstance(backfill, str):
+            backfill = parse_backfill(backfill, spider.profiles)  # BackfillError: says why
         urls = [u.strip() for u in spider.start_urls_given if u.strip()]
         queued: list[tuple[str, str]] = []
         if db := settings.get("ARCHIVE_DB"):
@@ -111,18 +124,24 @@ class PoliceNewsSpider(scrapy.Spider):
             crawler.signals.connect(spider._unlock, signal=signals.engine_stopped)
             urls, queued = spider._recall(db, urls, settings)
         spider.seeds = list(dict.fromkeys(canonical_url(u, spider.profiles) for u in urls))
-        if not spider.seeds and not spider.pending:
-            raise ValueError("no start URL: pass -a start=URL[,URL...]")
-        spider.boundary = SiteBoundary(spider.seeds, spider.profiles)
+        if not spider.seeds and not spider.pending and backfill is None:
+            raise ValueError("no start URL: pass -a start=URL[,URL...] or -a backfill=SITE:A-B")
+        sites = [*spider.seeds, *([backfill.url(backfill.first)] if backfill else [])]
+        spider.boundary = SiteBoundary(sites, spider.profiles)
         spider.policy = FollowPolicy(
             spider.boundary,
             depth_limit=settings.getint("RELATED_DEPTH_LIMIT"),
             pagination_limit=settings.getint("PAGINATION_LIMIT"),
             trap_patience=settings.getint("TRAP_PATIENCE"),
             max_pages=settings.getint("MAX_PAGES"),
+            from_seeds=settings.getbool("FOLLOW_FROM_SEEDS", True),
             due=spider._due if spider.lookup is not None else None,
         )
         spider.policy.resume(queued)
+        if backfill is not None:
+            spider.backfill = BackfillSeeds(
+                backfill, crawler, spider.policy, spider.lookup, spider.profiles
+            )
         spider.parser = PageParser(
             settings.getint("EXTRACT_WORKERS"),
             profile_dirs=settings.getlist("PROFILES_DIRS"),
@@ -195,6 +214,9 @@ class PoliceNewsSpider(scrapy.Spider):
             yield QueueItem(tuple(steps))
         for step in [*self.pending, *steps]:
             yield self._request(step)
+        if self.backfill is not None:  # lazily: a batch of ids at a time
+            async for out in self.backfill.start(self._request):
+                yield out
 
     def _request(self, step: Step) -> scrapy.Request:
         return scrapy.Request(step.url, self.parse, errback=self.failed, meta={"step": step})
@@ -252,6 +274,8 @@ class PoliceNewsSpider(scrapy.Spider):
         reason = failure_reason(failure.value)
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
+        if self.backfill is not None:  # an id without an article is counted apart
+            self.backfill.missing(request, response.status if response is not None else None)
         yield PageItem(
             Fetch(
                 url=_requested_url(request, request.url),

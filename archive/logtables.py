@@ -1,6 +1,7 @@
-"""The archive's crawl-history tables: the crawls, their fetch log, the retry queue and the
-frontier of a crawl in progress (archive/tables.py has the articles and the rest of the
-contract; archive/schema.py the types and the conventions).
+"""The archive's crawl-history tables: the crawls, their fetch log, the retry queue, the
+frontier of a crawl in progress and the deliveries of a distributed crawl's archive writer
+(archive/tables.py has the articles and the rest of the contract; archive/schema.py the types
+and the conventions).
 """
 
 from __future__ import annotations
@@ -137,6 +138,28 @@ FRONTIER = Table(
         _c("done", INT, "1 once its fetch is stored.", not_null=True, default=0),
     ),
     indexes=(Index("frontier_identity", ("crawl_id", "url"), unique=True),),
+)
+
+DELIVERIES = Table(
+    "deliveries",
+    "The item-stream entries a distributed crawl's archive writer has stored (`police-archive "
+    "writer`, crawler/writer.py): one row per entry, written in the same transaction as the "
+    "rows it gave, so that an entry delivered again (a writer killed before it acknowledged "
+    "it) is skipped, never stored twice (v5).",
+    (
+        _c(
+            "id",
+            TEXT,
+            "The entry: the Redis stream's key and the entry's id, space-separated "
+            "('pna:CRAWL:items 1717171717171-0').",
+            not_null=True,
+        ),
+        _c("crawl_id", INT, "The crawl (`crawls.id`) it was stored in.", not_null=True),
+        _c("worker", TEXT, "The worker process that pushed it (host:pid:random).", not_null=True),
+        _c("written_at", TEXT, "When the writer stored it (UTC).", not_null=True),
+    ),
+    pk="id",
+    indexes=(Index("deliveries_crawl_id", ("crawl_id",)),),
 )
 
 FAILURES = Table(

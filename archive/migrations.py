@@ -103,6 +103,11 @@ def _v4(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE articles ADD COLUMN tagged TEXT NOT NULL DEFAULT ''")
 
 
+def _v5(conn: sqlite3.Connection) -> None:
+    """Nothing to change: the new `deliveries` table (a distributed crawl's archive writer) is
+    created with the schema's other missing tables."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     # (the new url_aliases table is created with the schema's other missing tables)
     Migration(2, "fetches.detail; comments.first_crawl_id; url_aliases", _v2),
@@ -118,6 +123,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "force_articles views",
         _v4,
     ),
+    Migration(5, "deliveries (the distributed crawl's archive writer)", _v5),
 )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x504E4131  # "PNA1": police-news archive
 
 SQLITE_HEADER = b"SQLite format 3\x00"

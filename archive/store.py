@@ -33,6 +33,7 @@ from sqlite_utils import Database
 
 from archive import frontier, rows
 from archive.database import check_path, ensure_schema, inspect
+from archive.deliveries import ArchiveDeliveries
 from archive.frontier import Queued
 from archive.history import COUNT_COLUMNS, UNFINISHED
 from archive.reading import ArchiveReads
@@ -51,9 +52,10 @@ class Recorded:
     new_comments: int = 0
 
 
-class Archive(ArchiveReads, ArchiveTags):
+class Archive(ArchiveReads, ArchiveTags, ArchiveDeliveries):
     """An open archive. Create with `Archive.open(path)`; use as a context manager or `close()`.
-    Its reading methods are archive/reading.py's, its tagging ones archive/tags.py's."""
+    Its reading methods are archive/reading.py's, its tagging ones archive/tags.py's, the
+    distributed writer's bookkeeping archive/deliveries.py's."""
 
     def __init__(
         self,

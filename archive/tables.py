@@ -5,7 +5,7 @@ bumps `SCHEMA_VERSION` and adds a migration (archive/migrations.py).
 
 from __future__ import annotations
 
-from archive.logtables import CRAWLS, FAILURES, FETCHES, FRONTIER, RETRY_QUEUE
+from archive.logtables import CRAWLS, DELIVERIES, FAILURES, FETCHES, FRONTIER, RETRY_QUEUE
 from archive.records import FLAG_HELP, Section
 from archive.schema import INT, TEXT, Index, Table, column
 from archive.tagtables import ARTICLE_FORCES, FORCE_ARTICLES, FORCES, PEOPLE
@@ -159,7 +159,7 @@ ARTICLES = Table(
     pk="url",
     indexes=(
         Index("articles_published", ("published",)),
-        Index("articles_site", ("site",)),
+        Index("articles_site", ("site", "published")),
         # The published archive lists articles newest first (keyset pagination, the primary key
         # breaking ties), straight from this index; it also holds every column its facets and
         # usual filters use, so that the facets of a filtered page or a search are counted from
@@ -168,12 +168,21 @@ ARTICLES = Table(
             "articles_listing",
             ("published DESC", "url", "category", "author", "site", "paywalled", "status"),
         ),
+        # The same columns by URL: the facets of the articles naming a force (a few thousand
+        # URLs, publish/facetrows.py) are read from it by URL instead of scanning the above.
+        Index(
+            "articles_by_url",
+            ("url", "published", "category", "author", "site", "paywalled", "status"),
+        ),
         # The published archive's facets (publish.app) group by these columns: with an index
-        # a facet reads the index alone instead of every article's text.
-        Index("articles_category", ("category",)),
-        Index("articles_author", ("author",)),
-        Index("articles_paywalled", ("paywalled",)),
-        Index("articles_status", ("status",)),
+        # a facet reads the index alone instead of every article's text. With `published`
+        # after the column, a page of one category (author, site...) lists its newest articles
+        # straight from the index (0.5 ms at 100,000 articles, where sorting the category's
+        # articles read every one: 90 ms).
+        Index("articles_category", ("category", "published")),
+        Index("articles_author", ("author", "published")),
+        Index("articles_paywalled", ("paywalled", "published")),
+        Index("articles_status", ("status", "published")),
     ),
 )
 
@@ -344,6 +353,7 @@ TABLES: tuple[Table, ...] = (
     URL_ALIASES,
     REVISIONS,
     FRONTIER,
+    DELIVERIES,
     ARTICLES_FTS,
     COMMENTS_FTS,
     FORCES,

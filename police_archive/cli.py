@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import click
 
 from archive.store import Archive, ArchiveError
-from police_archive import publishing
+from police_archive import backfill, distributed, publishing
 
 
 def _check_url(url: str) -> str:
@@ -368,6 +368,9 @@ def retag(db: str, everything: bool) -> None:
 
 for _command in (publishing.serve, publishing.publish, publishing.export):
     cli.add_command(_command)
+cli.add_command(distributed.worker)
+cli.add_command(distributed.writer)
+cli.add_command(backfill.backfill)
 
 
 def main() -> None:

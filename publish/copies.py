@@ -210,8 +210,11 @@ def _mask_comment_emails(conn: sqlite3.Connection) -> int:
 
 EXPORT_FORMATS = ("jsonl", "csv")
 # Tables and views that can be exported (the FTS indexes are copies of articles and comments).
-# Not the frontier: a crawl in progress's queue, machinery rather than a record.
-EXPORTABLE = tuple(t.name for t in TABLES if t.kind != "fts" and t.name != "frontier")
+# Not the frontier (a crawl in progress's queue) nor the deliveries (the distributed crawl's
+# writer's bookkeeping): machinery rather than records.
+EXPORTABLE = tuple(
+    t.name for t in TABLES if t.kind != "fts" and t.name not in ("frontier", "deliveries")
+)
 # Columns whose e-mail addresses are masked on export: commenters'.
 _MASKED_COLUMNS = {"comments": ("text", "author")}
 

@@ -2,9 +2,11 @@
 row it held, and with exactly the schema a new archive gets.
 
 tests/fixtures/archive-v1.db was written by the release before schema version 2, archive-v2.db
-by the release before schema version 3 and archive-v3.db by the release before schema version 4
-(each a crawl of the sample site, then a second crawl): read here, never rewritten (each test
-upgrades a copy).
+by the release before schema version 3, archive-v3.db by the release before schema version 4 and
+archive-v4.db by the release before schema version 5 (each a crawl of the sample site, then a
+second crawl: for v4, `build_site(60, seed=1)` in proxy mode, `police-archive crawl` with
+tests/crawl_check.py's FAST settings, twice): read here, never rewritten (each test upgrades a
+copy).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 V1 = FIXTURES / "archive-v1.db"
 V2 = FIXTURES / "archive-v2.db"
 V3 = FIXTURES / "archive-v3.db"
+V4 = FIXTURES / "archive-v4.db"
 
 
 def rows(path: Path) -> dict[str, set[tuple]]:
@@ -68,7 +71,7 @@ def schema(path: Path) -> dict[str, object]:
     return out
 
 
-@pytest.fixture(params=[V1, V2, V3], ids=["v1", "v2", "v3"])
+@pytest.fixture(params=[V1, V2, V3, V4], ids=["v1", "v2", "v3", "v4"])
 def v1(request, tmp_path) -> Path:
     """A copy of an archive of each earlier schema version."""
     copy = tmp_path / request.param.name
@@ -166,6 +169,30 @@ def test_the_upgraded_archive_searches_and_takes_new_crawls(v1):
             "select count(*) from articles_fts where articles_fts match ?", (f'"{word}"',)
         ).fetchone()[0]
     assert hits >= 1
+
+
+def _definitions(path: Path) -> dict[str, tuple[str, int]]:
+    """Each index's and view's SQL, and where it lies in the file (a rebuilt index moves)."""
+    with sqlite3.connect(path) as conn:
+        return {
+            name: (sql, rootpage)
+            for name, sql, rootpage in conn.execute(
+                "select name, sql, rootpage from sqlite_master "
+                "where type in ('index', 'view') and sql is not null"
+            )
+        }
+
+
+def test_indexes_and_views_are_redefined_as_this_release_defines_them(v1, tmp_path):
+    """An index or a view an older release defined otherwise is rebuilt on opening (their
+    columns, or the SQL of a view, changed between releases); then left alone."""
+    Archive.open(v1, create=False).close()
+    fresh = tmp_path / "new.db"
+    Archive.open(fresh).close()
+    upgraded, new = _definitions(v1), _definitions(fresh)
+    assert {n: sql for n, (sql, _) in upgraded.items()} == {n: sql for n, (sql, _) in new.items()}
+    Archive.open(v1, create=False).close()
+    assert _definitions(v1) == upgraded  # nothing rebuilt the second time
 
 
 def test_opening_twice_changes_nothing(v1):

@@ -80,7 +80,9 @@ def ensure_schema(db: Database) -> None:
                 _create_fts(db, table)
             elif table.kind == "view":
                 assert table.sql is not None, table.name
-                db.create_view(table.name, table.sql, ignore=True)
+                # replaced when this release defines it otherwise (a view holds no data: its
+                # columns are the contract, its SQL may change); left alone when the same
+                db.create_view(table.name, table.sql, replace=True)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
@@ -100,10 +102,15 @@ def _create_table(db: Database, table: Table) -> None:
     )
     for index in table.indexes:
         unique = "UNIQUE " if index.unique else ""
-        db.execute(
-            f"CREATE {unique}INDEX IF NOT EXISTS {index.name} "
-            f"ON {table.name} ({', '.join(index.columns)})"
-        )
+        sql = f"CREATE {unique}INDEX {index.name} ON {table.name} ({', '.join(index.columns)})"
+        found = db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [index.name]
+        ).fetchone()
+        if found is not None and found[0] == sql:
+            continue
+        if found is not None:  # an index this release defines otherwise: rebuilt
+            db.execute(f"DROP INDEX {index.name}")
+        db.execute(sql)
 
 
 def _create_fts(db: Database, fts: Table) -> None:

@@ -123,7 +123,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "force_articles views",
         _v4,
     ),
-    Migration(5, "deliveries (the distributed crawl's archive writer)", _v5),
+    Migration(
+        5,
+        "deliveries (the distributed crawl's archive writer); the articles' facet indexes with "
+        "published, articles_by_url, and force_articles without its join (rebuilt as every "
+        "index and view this release defines otherwise)",
+        _v5,
+    ),
 )
 
 

@@ -77,8 +77,8 @@ PEOPLE = Table(
 
 FORCE_ARTICLES = Table(
     "force_articles",
-    "Articles by the forces and bodies they name, newest first: facet by force, kind or nation; "
-    "filter on one force for its page.",
+    "Articles by the forces and bodies they name, one row per article and force: filter on one "
+    "force for its list (sort it by published).",
     (
         _c("force", TEXT, "The body (forces.id)."),
         _c("force_name", TEXT, "Its name."),
@@ -92,9 +92,15 @@ FORCE_ARTICLES = Table(
         _c("site", TEXT, "The article's site."),
     ),
     kind="view",
+    # The article's columns are looked up per row rather than joined, so that counting the view
+    # (Datasette counts every page's rows) counts `article_forces` alone: 40 ms at 100,000
+    # articles, where the join looked up every article (300 ms). Every row of article_forces is
+    # written with its article.
     sql="""SELECT af.force, f.name AS force_name, f.kind, f.nation, af.in_headline, af.mentions,
-       a.published, a.title, af.article_url, a.site
+       (SELECT published FROM articles WHERE url = af.article_url) AS published,
+       (SELECT title FROM articles WHERE url = af.article_url) AS title,
+       af.article_url,
+       (SELECT site FROM articles WHERE url = af.article_url) AS site
 FROM article_forces AS af
-JOIN articles AS a ON a.url = af.article_url
 LEFT JOIN forces AS f ON f.id = af.force""",
 )

@@ -60,6 +60,7 @@ from publish import limits
 from publish.app import ARTICLE_TABLE_COLUMNS, DATABASE, DATE_COLUMNS, PLUGIN
 from publish.dates import date_filter, day_filter, time_element
 from publish.diffs import render_diff, text_diff
+from publish.facetrows import force_filter
 from publish.facets import FORCE_ARG, ForceFacet, IndexedColumnFacet, MonthFacet, YearFacet
 from publish.forces import FORCES_ROUTE, force_page, forces_page
 from publish.listing import home_tables, table_page_metadata, with_code
@@ -209,10 +210,7 @@ def filters_from_request(request, database, table, datasette):
     if table != "articles" or FORCE_ARG not in request.args:
         return None
     wanted = list(dict.fromkeys(request.args.getlist(FORCE_ARG)))[:10]
-    where = [
-        f"url in (select article_url from article_forces where force = :p_force{i})"
-        for i in range(len(wanted))
-    ]
+    where = [force_filter(f":p_force{i}") for i in range(len(wanted))]
     params = {f"p_force{i}": force for i, force in enumerate(wanted)}
     return FilterArguments(where, params, [f"naming the force or body {f!r}" for f in wanted])
 

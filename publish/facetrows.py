@@ -1,0 +1,200 @@
+"""The facets of a filtered or searched articles page, counted in one pass.
+
+Datasette counts each facet with a query of its own, and each of those queries finds the page's
+articles again: eight facets, eight times the filter (80 ms each at 100,000 articles, for a
+force or a search). Here the first facet to run reads the page's articles once, the facet
+columns only (`FACET_COLUMNS`, from a covering index: never an article's text) and the forces
+each names, and every facet of the request counts from those columns in Python.
+
+Which index: `BY_URL_INDEX` when the page is filtered by a force (``_force=``) or searched (the
+matches' URLs are looked up: `_search_by_url`), else the listing index, scanned in full once
+(`publish.facets.COVERING_INDEXES`); a filter on a column neither index holds reads the rows.
+On a page of one force's articles alone, the forces named with it are counted from
+`article_forces` alone (`_NAMED_WITH`). The read has three times the facet time limit (it does
+the work of eight facet queries); when it runs out, every facet of the page says so.
+
+An unfiltered page is not counted here: its facets are counted from one-column indexes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
+from typing import Any
+
+from datasette.database import QueryInterrupted
+from datasette.facets import Facet
+from datasette.utils import escape_sqlite
+
+# The columns the articles' facets group by, in the covering indexes.
+FACET_COLUMNS = ("url", "published", "category", "author", "site", "paywalled", "status")
+BY_URL_INDEX = "articles_by_url"  # (url, then the other FACET_COLUMNS): a force's articles
+# The query-string argument choosing a force (publish/plugin.py: `filters_from_request`).
+FORCE_ARG = "_force"
+FORCES = "forces"  # the rows' extra value: the IDs of the forces the article names
+# A force's articles, as the page's filter (publish/plugin.py). Said to hold for most articles
+# (`likelihood`), so that SQLite reads the page's newest articles in the order of the index on
+# `published` until the page is full (10-25 ms at 100,000 articles) rather than looking the
+# force's articles up by URL and sorting them all (reading every one's text: 100 ms for 15,000);
+# counting them still looks them up by URL (3-20 ms), and so do the facets (`BY_URL_INDEX`).
+_FORCE_FILTER = "likelihood(url in (select article_url from article_forces where force = {}), 0.9)"
+_SEPARATOR = "\x1f"  # between force IDs in one value (IDs are slugs: never in one)
+# The read does the work of every facet's query: it has the time of this many of them.
+SHARED_TIME_LIMITS = 3
+_SCOPE_KEY = "police_news_archive.facet_rows"
+
+
+@dataclass(frozen=True, slots=True)
+class FacetRows:
+    """The page's articles as far as the facets go, column by column (`FACET_COLUMNS`, then
+    the forces each names, as tuples), or None when reading them ran out of time."""
+
+    columns: dict[str, tuple[Any, ...]] | None
+    forces: Counter[Any] | None = None  # counted apart (a page of one force's articles)
+
+    @classmethod
+    def of(cls, rows: list[Any], forces: Counter[Any] | None = None) -> FacetRows:
+        """From the read's rows: `FACET_COLUMNS`, then (unless `forces` counts them apart) the
+        forces each article names, joined by `_SEPARATOR`."""
+        width = len(FACET_COLUMNS)
+        columns: dict[str, tuple[Any, ...]] = dict.fromkeys((*FACET_COLUMNS, FORCES), ())
+        if rows:
+            values = list(zip(*rows, strict=True))
+            columns.update(zip(FACET_COLUMNS, values[:width], strict=True))
+            if forces is None:
+                columns[FORCES] = tuple(v.split(_SEPARATOR) if v else () for v in values[width])
+        return cls(columns, forces)
+
+    @property
+    def read(self) -> bool:
+        return self.columns is not None
+
+    def counts(self, name: str) -> Counter[Any]:
+        """How many of the articles have each value of the column (NULL is not counted)."""
+        assert self.columns is not None
+        if name == FORCES:
+            if self.forces is not None:
+                return self.forces
+            return Counter(chain.from_iterable(self.columns[FORCES]))
+        counted = Counter(self.columns[name])
+        counted.pop(None, None)
+        return counted
+
+    def prefixes(self, name: str, length: int, matches: Callable[[str], Any]) -> Counter[Any]:
+        """How many of the articles have each prefix of `length` characters of the text column
+        `name`, among the prefixes `matches` accepts (a year, a month)."""
+        assert self.columns is not None
+        texts = (v for v in self.columns[name] if isinstance(v, str))
+        counted = Counter(map(itemgetter(slice(0, length)), texts))
+        for prefix in [p for p in counted if len(p) < length or not matches(p)]:
+            del counted[prefix]
+        return counted
+
+
+def force_filter(param: str) -> str:
+    """The condition on articles naming the force `param` (a named parameter: ":p_force0")."""
+    return _FORCE_FILTER.format(param)
+
+
+def shared_by_page(facet: Facet) -> bool:
+    """Whether the facet counts from the page's rows: a filtered or searched articles page."""
+    return facet.table == "articles" and facet.request is not None and " where " in facet.sql
+
+
+async def facet_rows(facet: Facet, index: str | None) -> FacetRows:
+    """The rows of the facet's page, read once per request whichever facet asks first; `index`
+    is the covering index the page's filters allow (None: the rows themselves)."""
+    assert facet.request is not None
+    scope = facet.request.scope
+    task = scope.get(_SCOPE_KEY)
+    if task is None:
+        task = scope[_SCOPE_KEY] = asyncio.ensure_future(_read(facet, index))
+    return await asyncio.shield(task)
+
+
+async def _read(facet: Facet, index: str | None) -> FacetRows:
+    assert facet.request is not None
+    one_force = _one_force(facet)
+    table = escape_sqlite(facet.table)
+    source = _search_by_url(facet.sql, table)
+    by_url = FORCE_ARG in facet.request.args or source != facet.sql
+    if index is not None and by_url and await _has_index(facet, BY_URL_INDEX):
+        # a force's articles, or a search's, looked up by URL: 50 ms for 15,000 articles of
+        # 100,000, 10-15 ms for a search matching 1,000-2,000, where the listing index is read
+        # in full (40-100 ms)
+        index = BY_URL_INDEX
+    else:
+        source = facet.sql
+    if index is not None:
+        source = source.replace(f" from {table} ", f" from {table} indexed by {index} ", 1)
+    columns = ", ".join(f"page.{c}" for c in FACET_COLUMNS)
+    forces = "" if one_force else _NAMED_FORCES
+    limit = SHARED_TIME_LIMITS * facet.ds.setting("facet_time_limit_ms")
+    try:
+        result = await facet.ds.execute(
+            facet.database,
+            f"select {columns}{forces} from ({source}) as page",
+            facet.params,
+            truncate=False,
+            custom_time_limit=limit,
+        )
+        if one_force:  # the forces named with it, from article_forces alone
+            named = await facet.ds.execute(
+                facet.database, _NAMED_WITH, {"force": one_force}, custom_time_limit=limit
+            )
+    except QueryInterrupted:
+        return FacetRows(None)
+    if one_force:
+        return FacetRows.of(result.rows, Counter({row[0]: row[1] for row in named.rows}))
+    return FacetRows.of(result.rows)
+
+
+# The forces each article of the page names, with it.
+_NAMED_FORCES = (
+    ", (select group_concat(force, char(31)) from article_forces "
+    "where article_url = page.url) as forces"
+)
+# The forces named by the articles naming :force, counted (a force's own page: 25 ms for 15,000
+# articles, where each article's forces cost 50 ms).
+_NAMED_WITH = (
+    "select other.force, count(*) from article_forces as one join article_forces as other "
+    "on other.article_url = one.article_url where one.force = :force group by other.force"
+)
+
+
+def _search_by_url(sql: str, table: str) -> str:
+    """The page's SQL with Datasette's full-text search condition (rowid in the matches) turned
+    into one on the matches' URLs, which the index by URL finds (URL is an article's first
+    column: reading it never reads the text)."""
+    fts = escape_sqlite(f"{table}_fts")
+    for match in ("escape_fts(:search)", ":search"):
+        clause = f"rowid in (select rowid from {fts} where {fts} match {match})"
+        sql = sql.replace(clause, f"url in (select url from {table} where {clause})")
+    return sql
+
+
+def _one_force(facet: Facet) -> str | None:
+    """The force when the page is the articles naming one force, and nothing else."""
+    where = facet.sql.split(" where ", 1)[-1].strip()
+    if where == force_filter(":p_force0") and isinstance(facet.params, dict):
+        return facet.params.get("p_force0")
+    return None
+
+
+async def _has_index(facet: Facet, name: str) -> bool:
+    found = await facet.ds.execute(
+        facet.database, "select 1 from sqlite_master where type = 'index' and name = ?", [name]
+    )
+    return bool(found.rows)
+
+
+def top(counted: Counter[Any], size: int, order: str = "count") -> list[tuple[Any, int]]:
+    """The facet's first `size` + 1 values (one more than shown: the facet is then truncated),
+    most frequent first (then by value), or by value newest first (`order` = "value")."""
+    if order == "value":
+        return sorted(counted.items(), key=lambda kv: kv[0], reverse=True)[: size + 1]
+    return sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[: size + 1]

@@ -14,7 +14,9 @@ answers, for a URL about to be requested or just answered 304:
   and when last seen, for the crawl's revisit policy; and `articles` lists them all (the crawl
   seeds the articles due for a revisit);
 - for a backfill's batch of URLs (crawler/backfill.py): those `archived` (an article's URL, or
-  an alias of one), and those `gone` (their latest fetch answered 404 or 410).
+  an alias of one), those `gone` (their latest fetch answered 404 or 410), and the
+  `unfetched_threads` of the archived ones (their comment threads never fetched); and once the
+  crawl is over, its `missing_ids` (the ids its fetches found no article at).
 
 It sees what earlier crawls committed: that is all a crawl needs of it, since a crawl never
 requests a URL twice.
@@ -22,12 +24,14 @@ requests a URL twice.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.records import Link, Section
+from archive.records import Link, Outcome, Section, is_transient
 from archive.rows import GONE_REASONS, resolved
 
 _BATCH = 500  # URLs a query asks about at once (SQLite's limit on parameters is far above)
@@ -159,6 +163,51 @@ class ArchiveLookup:
             ):
                 latest[url] = reason
         return {url for url, reason in latest.items() if reason in GONE_REASONS}
+
+    def unfetched_threads(self, articles: Iterable[str]) -> list[tuple[str, Link]]:
+        """The comment threads of archived articles (`articles`: their URLs or aliases) that are
+        not done: never fetched, or their latest fetch failed for a reason worth another try.
+        Each as (the article's URL, its `comments` link)."""
+        found: list[tuple[str, str, str]] = []
+        for batch in [] if self.empty else _batches(articles):
+            marks = ", ".join("?" * len(batch))
+            found += self._conn.execute(
+                "SELECT from_url, to_url, anchor FROM links WHERE section = 'comments' "
+                "AND removed IS NULL AND from_url IN (SELECT url FROM articles WHERE url IN "
+                f"({marks}) UNION SELECT url FROM url_aliases WHERE alias IN ({marks})) "
+                "ORDER BY rowid",
+                batch * 2,
+            ).fetchall()
+        latest: dict[str, tuple[str, str | None]] = {}
+        for batch in _batches(to_url for _, to_url, _ in found):
+            marks = ", ".join("?" * len(batch))
+            for url, outcome, reason in self._conn.execute(
+                f"SELECT url, outcome, reason FROM fetches WHERE url IN ({marks}) ORDER BY id",
+                batch,
+            ):
+                latest[url] = (outcome, reason)
+        return [
+            (article, Link(thread, Section.COMMENTS, anchor))
+            for article, thread, anchor in found
+            if thread not in latest or _worth_another_try(*latest[thread])
+        ]
+
+    def missing_ids(self, crawl_id: int, template: str) -> dict[str, int]:
+        """How many of the crawl's fetches of the URLs `template` gives for an id (``{id}`` in
+        it: a backfill's) failed with a 404 or 410, by reason (``http_404``, ``http_410``)."""
+        before, _, after = template.partition("{id}")
+        by_id = re.compile(re.escape(before) + r"\d+" + re.escape(after))
+        marks = ", ".join("?" * len(GONE_REASONS))
+        rows = self._conn.execute(
+            f"SELECT url, reason FROM fetches WHERE crawl_id = ? AND reason IN ({marks})",
+            (crawl_id, *sorted(GONE_REASONS)),
+        )
+        return dict(Counter(reason for url, reason in rows if by_id.fullmatch(url)))
+
+
+def _worth_another_try(outcome: str, reason: str | None) -> bool:
+    """Whether a page whose latest fetch had this outcome and reason is to be fetched again."""
+    return outcome == Outcome.FAILED and reason is not None and is_transient(reason)
 
 
 def _batches(urls: Iterable[str]) -> Iterator[list[str]]:

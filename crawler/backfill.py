@@ -10,10 +10,16 @@ that order, lazily, through `BackfillSeeds`:
 - `BATCH` ids at a time: their URLs (canonical) are looked up in the archive (archive/lookup.py),
   and those of archived articles (or of aliases of one) are skipped, and those the archive knows
   are gone (the latest fetch of the URL answered 404 or 410) unless `Backfill.retry_missing`;
-- the rest are seeds expected to be articles, queued in the crawl's frontier a batch at a time,
-  and requested as the downloader has room: Scrapy reads ``start()`` as fast as the scheduler
-  takes requests, so while the engine needs to back out the seeding waits for the scheduler to
-  run empty. Whatever the range, one batch of requests is in memory, never the range's;
+- an archived article whose comment thread (its `comments` link in `links`) was never fetched,
+  or last failed for a reason worth another try, is not done: its thread is requested, as if
+  followed from the article (`FollowPolicy.threads`), the article is not. So a backfill stopped
+  before its articles' threads came (``--max-pages``, whose crawl finishes and is not resumed; a
+  killed one, when another crawl ran since) is finished by running it again, nothing fetched
+  twice; a killed or interrupted one is resumed from its frontier besides (crawler/spiders);
+- the rest are seeds expected to be articles, queued in the crawl's frontier a batch at a time
+  (with the threads), and requested as the downloader has room: Scrapy reads ``start()`` as fast
+  as the scheduler takes requests, so while the engine needs to back out the seeding waits for
+  the scheduler to run empty. Whatever the range, one batch of requests is in memory;
 - the crawl's budget (``MAX_PAGES``) ends the seeding once spent.
 
 Otherwise the crawl is an ordinary one: the same spider, politeness (robots.txt, DOWNLOAD_DELAY,
@@ -21,19 +27,26 @@ AutoThrottle), fetch log and summary. What it follows from its seeds is ``FOLLOW
 (crawler/follow.py: `police-archive backfill` turns it off but with ``--follow``). An id the site
 answers 404 or 410 for is recorded as any such fetch is (outcome ``failed``, reason ``http_404``),
 and counted apart in the summary ("N ids had no article"): ids the site never used or took down
-are no failure of the crawl.
+are no failures of the crawl. They are counted in the archive once the crawl is over
+(`missing_ids`: the crawl's 404 and 410 fetches of the site's URLs by id), as the summary's other
+counts are, so a resumed backfill counts those of its interrupted part too.
 
-Stats: ``backfill/range`` (the site and ids), ``backfill/ids`` (ids in the range),
-``backfill/archived`` and ``backfill/gone`` (ids skipped), ``backfill/seeded`` (ids requested),
-``backfill/missing/404`` and ``backfill/missing/410`` (seeds the site answered so).
+Stats: ``backfill/range`` (the site and ids), ``backfill/url`` (the canonical URL by id, ``{id}``
+for the id), ``backfill/ids`` (ids in the range), ``backfill/archived`` and ``backfill/gone``
+(ids skipped), ``backfill/seeded`` (ids requested), ``backfill/threads`` (comment threads of
+archived articles requested); and at the end ``archive/counted/missing_ids/<reason>``
+(`missing_ids`: by ``http_404`` or ``http_410``).
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -41,19 +54,22 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.lookup import ArchiveLookup
-from archive.records import PageKind
+from archive.records import Link, PageKind
 from crawler.follow import FollowPolicy, Step
 from crawler.items import QueueItem
 from pages.profiles import Profiles
 from pages.urls import canonical_url
 
-__all__ = ["BATCH", "MAX_IDS", "Backfill", "BackfillError", "BackfillSeeds", "plan"]
+__all__ = ["BATCH", "MAX_IDS", "Backfill", "BackfillError", "BackfillSeeds", "missing_ids", "plan"]
+
+logger = logging.getLogger(__name__)
 
 # The most ids one backfill takes: 50 years of Police Oracle at 2,000 a year. What a range costs
 # is in README.md ("Backfilling").
 MAX_IDS = 100_000
 BATCH = 500  # ids looked up in the archive, and queued in the frontier, at a time
-MISSING = (404, 410)  # the statuses of an id without an article
+MISSING = "archive/counted/missing_ids/"  # the stats of the ids without an article, by reason
+_SENTINEL = 987_654_321_012_345  # an id no URL holds otherwise
 _SPEC = re.compile(r"^\s*([\w.-]+)\s*:\s*(\d+)\s*-\s*(\d+)\s*$")
 
 
@@ -81,6 +97,10 @@ class Backfill:
 
     def describe(self) -> str:
         return f"{self.site} ids {self.first} to {self.last}"
+
+    def canonical_template(self, profiles: Profiles) -> str:
+        """The canonical URL of the article by id (the URLs requested), ``{id}`` for the id."""
+        return canonical_url(self.url(_SENTINEL), profiles).replace(str(_SENTINEL), "{id}")
 
 
 def plan(
@@ -133,6 +153,13 @@ def parse(spec: str, profiles: Profiles) -> Backfill:
     return plan(match[1], int(match[2]), int(match[3]), profiles)
 
 
+class Batch(NamedTuple):
+    """A batch of ids: the URLs to request, and the archived articles' threads not fetched."""
+
+    urls: list[str]
+    threads: list[tuple[str, Link]]  # (the article's URL, its comment link)
+
+
 class BackfillSeeds:
     """The spider's seeding of a backfill (see the module docstring)."""
 
@@ -150,24 +177,29 @@ class BackfillSeeds:
         self.lookup = lookup
         self.profiles = profiles
 
-    def batches(self) -> Iterator[list[str]]:
-        """The canonical URLs to request, a batch at a time, lazily; counts the skipped ones."""
+    def batches(self) -> Iterator[Batch]:
+        """The canonical URLs to request and the threads to fetch, a batch of ids at a time,
+        lazily; counts the ids skipped."""
         stats = self.crawler.stats
         assert stats is not None
         stats.set_value("backfill/range", self.backfill.describe())
+        stats.set_value("backfill/url", self.backfill.canonical_template(self.profiles))
         stats.set_value("backfill/ids", len(self.backfill.ids))
         ids = iter(self.backfill.ids)
         while batch := list(islice(ids, BATCH)):
             urls = [canonical_url(self.backfill.url(i), self.profiles) for i in batch]
             archived: set[str] = set()
             gone: set[str] = set()
+            threads: list[tuple[str, Link]] = []
             if self.lookup is not None:
                 archived = self.lookup.archived(urls)
                 if not self.backfill.retry_missing:
                     gone = self.lookup.gone(u for u in urls if u not in archived)
+                if archived:
+                    threads = self.lookup.unfetched_threads(u for u in urls if u in archived)
             stats.inc_value("backfill/archived", len(archived))
             stats.inc_value("backfill/gone", len(gone))
-            yield [u for u in urls if u not in archived and u not in gone]
+            yield Batch([u for u in urls if u not in archived and u not in gone], threads)
 
     async def start(
         self, request: Callable[[Step], scrapy.Request]
@@ -175,16 +207,16 @@ class BackfillSeeds:
         """The seeds' frontier items and requests (`request` makes one), paced by the engine."""
         stats = self.crawler.stats
         assert stats is not None
-        for urls in self.batches():
-            steps = self.policy.seeds(urls, expected=PageKind.ARTICLE)
-            stats.inc_value("backfill/seeded", len(steps))
-            if steps:
+        for batch in self.batches():
+            threads = self.policy.threads(batch.threads)
+            seeds = self.policy.seeds(batch.urls, expected=PageKind.ARTICLE)
+            stats.inc_value("backfill/threads", len(threads))
+            stats.inc_value("backfill/seeded", len(seeds))
+            if steps := [*threads, *seeds]:
                 yield QueueItem(tuple(steps))
             for step in steps:
                 await self._room()
-                seed = request(step)
-                seed.meta["backfill"] = True
-                yield seed
+                yield request(step)
             if self.policy.budget_spent:
                 return
 
@@ -194,11 +226,17 @@ class BackfillSeeds:
         if engine is not None and engine.running and engine.needs_backout():
             await self.crawler.signals.wait_for(signals.scheduler_empty)
 
-    def missing(self, request: scrapy.Request, status: int | None) -> bool:
-        """Count a seed of the backfill the site answered 404 or 410; whether it was one."""
-        if not request.meta.get("backfill") or status not in MISSING:
-            return False
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value(f"backfill/missing/{status}")
-        return True
+
+def missing_ids(stats: Mapping[str, Any], db: str) -> dict[str, int]:
+    """For a finished backfill's `stats` (none for another crawl): its ids without an article
+    (404 or 410), counted in the archive `db` (``archive/counted/missing_ids/<reason>``)."""
+    template, crawl_id = stats.get("backfill/url"), stats.get("archive/crawl_id")
+    if not template or crawl_id is None:
+        return {}
+    try:
+        with ArchiveLookup(db) as lookup:
+            counts = lookup.missing_ids(int(crawl_id), template)
+    except sqlite3.Error as exc:
+        logger.error("could not count the backfill's ids without an article in %s: %s", db, exc)
+        return {}
+    return {MISSING + reason: n for reason, n in counts.items()}

@@ -15,7 +15,8 @@ Plain logic (no Scrapy), owned by the spider. A parsed page offers links by sect
   row without an entry that no listing page listed before (a pagination trap: page N always
   linking to page N+1), and ``MAX_PAGES`` pages in all;
 - from a seed, with ``FOLLOW_FROM_SEEDS`` off (a backfill's default, crawler/backfill.py), only
-  its comment thread: the seeds are the crawl (the bound ``seeds_only``);
+  its comment thread: the seeds are the crawl (the bound ``seeds_only``); a backfill also seeds
+  the comment threads of archived articles never fetched (`threads`), as if followed from them;
 - and, for an article the archive already holds, only when it is due for a visit (the crawl's
   revisit policy, crawler/revisits.py: the bound ``not_due``).
 
@@ -32,7 +33,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from archive.frontier import Queued
-from archive.records import Article, CommentThread, Listing, Page, PageKind, Section, kind_of
+from archive.records import (
+    Article,
+    CommentThread,
+    Link,
+    Listing,
+    Page,
+    PageKind,
+    Section,
+    kind_of,
+)
 from crawler.boundary import SiteBoundary
 from pages.kinds import Hint
 from pages.shapes import ShapeModel, worth_following
@@ -100,6 +110,7 @@ class FollowPolicy:
         self.trap_patience = trap_patience
         self.max_pages = max_pages
         self.requested: set[str] = set()
+        self.archived: set[str] = set()  # articles not requested, whose thread is (`threads`)
         self.listed: set[str] = set()  # the entries seen on listing pages
         self.shapes = ShapeModel()
         self.bounds: Counter[str] = Counter()  # links not followed, by bound
@@ -121,6 +132,19 @@ class FollowPolicy:
         for url, title in articles:
             step = Step(url, SEED, expected=PageKind.ARTICLE, anchor=title)
             if self.boundary.allows(url) and self._admit(step):
+                steps.append(step)
+        return steps
+
+    def threads(self, links: Iterable[tuple[str, Link]]) -> list[Step]:
+        """Steps for the comment threads of archived articles: (the article's URL, its comment
+        link), as if followed from the article seeded (a backfill's, whose articles are archived
+        but their threads never fetched). The articles are not requested: a thread's link back to
+        its article is no new page."""
+        steps = []
+        for article, link in links:
+            self.archived.add(article)
+            step = Step(link.to_url, Section.COMMENTS, PageKind.COMMENTS, link.anchor, article, 1)
+            if self.boundary.allows(step.url) and self._admit(step):
                 steps.append(step)
         return steps
 
@@ -188,7 +212,9 @@ class FollowPolicy:
         return steps
 
     def _worth(self, step: Step) -> bool:
-        if step.url in self.requested or not self.boundary.allows(step.url):
+        if step.url in self.requested or step.url in self.archived:
+            return False
+        if not self.boundary.allows(step.url):
             return False
         relevant = step.section in (Section.IN_OTHER_NEWS, Section.LISTING)
         return not relevant or worth_following(step.url)

@@ -6,8 +6,10 @@ crawler/pipelines.py counted in the archive at the end (``archive/counted/...``)
 counters, so the summary never reports rows that are not in the file; and it says plainly what
 went wrong: a failed write, pages of a profiled site that matched no layout, a crawl that followed
 no link, the bounds that stopped link chains. For a backfill (crawler/backfill.py) it says which
-ids were skipped and how many had no article (404 or 410): those are no failures of the crawl,
-and are counted apart from them.
+ids were skipped, what was requested, and how many ids had no article (404 or 410): those are no
+failures of the crawl, and are counted apart from them; they too are counted in the archive
+(``archive/counted/missing_ids/...``: `crawler.backfill.missing_ids`, which the caller, here
+`CrawlReport`, adds to the stats once the crawl's rows are committed).
 
 Settings read by `CrawlReport`: ``CRAWL_REPORT_ENABLED`` (log the summary when the crawl closes).
 """
@@ -20,6 +22,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+
+from crawler.backfill import MISSING, missing_ids
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +50,9 @@ def summary(stats: dict[str, Any], db: str) -> str:
             "were fetched; none it stored)"
         )
     # a backfill's ids without an article, by the reason their fetches are recorded with
-    missing = {f"http_{s}": int(stats.get(f"backfill/missing/{s}", 0) or 0) for s in (404, 410)}
+    missing = dict(_group(stats, MISSING))
     if "backfill/ids" in stats:
-        lines.append(
-            f"  backfill of {stats.get('backfill/range', '?')}: {stats['backfill/ids']} id(s), "
-            f"{stats.get('backfill/archived', 0)} already archived and "
-            f"{stats.get('backfill/gone', 0)} known to be gone (404/410) skipped, "
-            f"{stats.get('backfill/seeded', 0)} requested"
-        )
+        lines.append(_backfill_line(stats))
     if failed := stats.get("archive/write_failed"):
         lost = stats.get("archive/lost_urls", 0)
         lines.append(f"  STOPPED: {failed}")
@@ -114,11 +113,27 @@ BOUND_HELP = {
     "depth": "beyond the depth limit (RELATED_DEPTH_LIMIT)",
     "pagination": "beyond the pagination cap of a listing (PAGINATION_LIMIT)",
     "trap": "listing pages that brought no new article (a pagination trap)",
-    "max_pages": "the crawl reached --max-pages",
+    "max_pages": "the crawl's page budget was spent (MAX_PAGES / --max-pages)",
     "not_due": "archived articles not due for a revisit yet (REVISIT_POLICY; --revisit all)",
     "seeds_only": "from the seeds, only their comment threads are followed (FOLLOW_FROM_SEEDS; "
     "backfill --follow)",
 }
+
+
+def _backfill_line(stats: dict[str, Any]) -> str:
+    """What a backfill skipped and requested."""
+    seeded = stats.get("backfill/seeded", 0)
+    if (resumed := stats.get("archive/resumed")) is None:
+        requested = f"{seeded} requested"
+    else:  # its other ids were queued by the interrupted crawl, and requested from its frontier
+        requested = f"{seeded} newly requested; {resumed} page(s) of the interrupted crawl resumed"
+    if threads := stats.get("backfill/threads", 0):
+        requested += f", and the comment threads of {threads} archived article(s), never fetched"
+    return (
+        f"  backfill of {stats.get('backfill/range', '?')}: {stats['backfill/ids']} id(s), "
+        f"{stats.get('backfill/archived', 0)} already archived and "
+        f"{stats.get('backfill/gone', 0)} known to be gone (404/410) skipped, {requested}"
+    )
 
 
 def no_links_note(stats: dict[str, Any]) -> str | None:
@@ -166,5 +181,7 @@ class CrawlReport:
         return report
 
     def engine_stopped(self) -> None:
-        stats = self.crawler.stats.get_stats()
-        logger.info("%s", summary(stats, self.crawler.settings.get("ARCHIVE_DB")))
+        db = self.crawler.settings.get("ARCHIVE_DB")
+        for name, value in missing_ids(self.crawler.stats.get_stats(), db).items():
+            self.crawler.stats.set_value(name, value)
+        logger.info("%s", summary(self.crawler.stats.get_stats(), db))

@@ -99,13 +99,14 @@ def backfill(
     """Archive the articles of SITE with ids A to B, for the years no link reaches.
 
     Requests each id's article URL (the profile's article_by_id), politely, as `crawl` does
-    (robots.txt, delay, AutoThrottle), with its comment thread; skips the ids already archived,
-    and those whose latest fetch was a 404 or 410 unless --retry-missing. An id without an
+    (robots.txt, delay, AutoThrottle), with its comment thread; skips the ids already archived
+    (but fetches their comment threads never fetched), and those whose latest fetch was a 404
+    or 410 unless --retry-missing. An id without an
     article is recorded in `fetches` (404) and counted apart, not as a failure. At most 100,000
     ids at a time; run it again to resume one that was stopped. Exits as `crawl` does: 0 when
     the crawl finished, 75 when another crawl is writing DB.
     """
-    from crawler.backfill import BackfillError, plan
+    from crawler.backfill import BackfillError, missing_ids, plan
     from police_archive import cli as base  # its checks, loaded by now (it registers this)
 
     overrides = {
@@ -132,6 +133,7 @@ def backfill(
             db=db, max_pages=max_pages, overrides=overrides, progress=progress, retry=False
         )
         stats = run_crawl([], options, backfill=ids)
+    stats.update(missing_ids(stats, db))  # counted in the archive, once the crawl's rows are in
     click.echo(summary(stats, db))
     if failed := stats.get("archive/write_failed"):
         raise click.ClickException(failed)

@@ -274,8 +274,6 @@ class PoliceNewsSpider(scrapy.Spider):
         reason = failure_reason(failure.value)
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
-        if self.backfill is not None:  # an id without an article is counted apart
-            self.backfill.missing(request, response.status if response is not None else None)
         yield PageItem(
             Fetch(
                 url=_requested_url(request, request.url),

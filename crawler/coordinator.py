@@ -18,6 +18,10 @@ crawler/distributed.py has the worker, crawler/redisqueue.py the keys.
   worker) for ``DISTRIBUTED_MAX_IDLE`` seconds. At ``spider_closed`` (also after Ctrl-C) it
   returns what it still holds to the queue and leaves, keeping its final stats in Redis for the
   writer's summary.
+- No writer: when it closes, a worker whose crawl no writer has claimed (crawler/writerclaim.py)
+  while entries wait in the stream says so (a warning, the stat ``distributed/unstored``, the
+  crawls that have a writer on this Redis): typically a mistyped ``--crawl``. Nothing is lost: a
+  writer started later stores them.
 - A Redis error stops the worker (reason ``redis_error``), with the error in the log: its
   leases are re-queued by the others once its heartbeat expires.
 
@@ -26,6 +30,8 @@ Settings read: ``DISTRIBUTED_CRAWL``, ``DISTRIBUTED_WORKER_ID``, ``DISTRIBUTED_L
 ``DISTRIBUTED_POLL_INTERVAL`` (seconds, default 0.25), ``ARCHIVE_RECORDED_SETTINGS``.
 Stats: ``distributed/requeued`` (dead workers' requests this worker put back),
 ``distributed/returned`` (its own, put back when it closed), ``distributed/orphaned``,
+``distributed/unstored`` (entries waiting in the stream when it closed with no writer) and
+``distributed/crawls_with_a_writer`` (the names, then),
 ``distributed/spider_errors`` (fetches whose callback failed: their lease ended, logged).
 """
 
@@ -47,7 +53,7 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawler.distributed import DEFAULT_LEASE_TTL, DEFAULT_MAX_IDLE, LeasedScheduler
-from crawler.redisqueue import LEASE, CrawlKeys, SharedFrontier, Status
+from crawler.redisqueue import LEASE, PREFIX, CrawlKeys, SharedFrontier, Status
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +215,31 @@ class Coordinator:
         assert stats is not None
         stats.inc_value("distributed/spider_errors")
 
+    def _check_writer(self) -> None:
+        """Say so when no writer claims this crawl and entries wait in its stream."""
+        server, keys = self.frontier.server, self.frontier.keys
+        try:
+            if server.exists(keys.writer) or not (waiting := int(server.xlen(keys.items))):
+                return
+            found = server.scan_iter(match=f"{PREFIX}*:writer", count=1000)
+            names = (k.decode() if isinstance(k, bytes) else k for k in found)
+            others = sorted(n[len(PREFIX) : -len(":writer")] for n in names)
+        except redis.RedisError:
+            return  # said when the worker leaves the crawl, below
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.set_value("distributed/unstored", waiting)
+        stats.set_value("distributed/crawls_with_a_writer", others)
+        logger.warning(
+            "no writer is storing crawl %r: %d entries wait in Redis (%s); %s",
+            keys.name,
+            waiting,
+            keys.items,
+            f"the crawls with a writer here: {', '.join(others)}"
+            if others
+            else "no crawl on this Redis has a writer",
+        )
+
     def spider_closed(self, reason: str) -> None:
         self.closing = True
         if self.loop is not None and self.loop.running:
@@ -218,6 +249,8 @@ class Coordinator:
             self._beating.join(timeout=5)
         stats = self.crawler.stats
         assert stats is not None
+        if reason != REDIS_ERROR:
+            self._check_writer()
         values: dict[str, Any] = dict(stats.get_stats())
         values["finish_reason"] = reason
         try:

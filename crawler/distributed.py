@@ -179,7 +179,7 @@ WORKER_SETTINGS = frozenset(
     {"ARCHIVE_DB", "ARCHIVE_RESUME", "SCHEDULER", "SCHEDULER_QUEUE_CLASS",
      "DUPEFILTER_CLASS", "SCHEDULER_PERSIST", "SCHEDULER_QUEUE_KEY", "SCHEDULER_DUPEFILTER_KEY",
      "REDIS_URL", "ITEM_PIPELINES", "DISTRIBUTED_CRAWL", "DISTRIBUTED_WORKER_ID",
-     "DISTRIBUTED_MAX_IDLE", "DISTRIBUTED_LEASE_TTL", "MAX_PAGES"}
+     "DISTRIBUTED_MAX_IDLE", "DISTRIBUTED_LEASE_TTL"}
 )  # fmt: skip
 
 
@@ -196,6 +196,10 @@ def worker_settings(
     the command line's `overrides` (any setting but those that make it a worker)."""
     keys = CrawlKeys(crawl)
     worker = worker_id or new_worker_id()
+    if "MAX_PAGES" in (overrides or {}):
+        raise ValueError(
+            "MAX_PAGES is not available to a worker: it would be a budget per worker, not per crawl"
+        )
     refused = sorted(set(overrides or {}) & WORKER_SETTINGS)
     if refused:
         raise ValueError(

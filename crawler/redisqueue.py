@@ -11,7 +11,9 @@ Every key of a crawl NAME starts with ``pna:NAME:`` (`CrawlKeys`):
   taken and not yet handed back (lease id -> "score request");
 - ``lease_seq``, ``started`` (workers ever started), ``seeds``, ``settings``, ``items`` (the item
   stream: crawler/itemstream.py), ``crawl`` (the writer's crawl: crawler/writer.py),
-  ``worker_stats``.
+  ``worker_stats``;
+- ``writer``: the one writer's claim on the crawl (crawler/writerclaim.py); not among the keys
+  deleted when the crawl is done (a writer left running keeps it for the next crawl).
 
 Leases make a killed worker lose nothing. scrapy-redis pops a request out of Redis into the
 worker's memory (and its fingerprint is in the duplicate filter already): a worker killed then
@@ -125,6 +127,10 @@ class CrawlKeys:
     items: str = field(init=False, repr=False)
     crawl: str = field(init=False, repr=False)
     worker_stats: str = field(init=False, repr=False)
+
+    @property
+    def writer(self) -> str:
+        return f"{self.prefix}writer"
 
     def alive(self, worker: str) -> str:
         return f"{self.prefix}alive:{worker}"

@@ -2,11 +2,12 @@
 (`police-archive writer`). SQLite has one writer at a time; the workers (crawler/distributed.py)
 only push items to the crawl's Redis stream (crawler/itemstream.py), and this drains it.
 
-It holds the archive's crawl lock (archive/lock.py) while it runs, reads the stream as the one
-consumer of a consumer group, in batches of up to `batch` entries (XREADGROUP), and for each
-batch: stores every entry as the single-process pipeline would (crawler/recorder.py: the same
-code), with a `deliveries` row naming the entry, commits once, and only then acknowledges and
-deletes the entries (XACK, XDEL). So:
+It holds the archive's crawl lock (archive/lock.py) and the crawl's writer claim in Redis
+(crawler/writerclaim.py: one writer per crawl, a second one is refused with `WriterClaimed`)
+while it runs, reads the stream as the one consumer of a consumer group, in batches of up to
+`batch` entries (XREADGROUP), and for each batch: stores every entry as the single-process
+pipeline would (crawler/recorder.py: the same code), with a `deliveries` row naming the entry,
+commits once, and only then acknowledges and deletes the entries (XACK, XDEL). So:
 
 - a writer killed before its commit loses nothing: the entries are still pending, and a restarted
   writer reads its pending entries first (XREADGROUP from id 0);
@@ -14,7 +15,10 @@ deletes the entries (XACK, XDEL). So:
   come back, and those the archive has a `deliveries` row for are skipped (``writer/redelivered``);
 - an entry that cannot be read is logged, counted (``writer/unreadable``) and acknowledged;
 - when the archive cannot write (disk full...), the writer stops at once, acknowledging nothing
-  of the failed batch (`WriterFailed`); started again, it stores those entries.
+  of the failed batch (`WriterFailed`); started again, it stores those entries;
+- when Redis fails under it, its stream is deleted under it (by hand) or it lost its claim (frozen
+  longer than the claim's TTL), it stops before its next commit (`RedisFailed`, saying which),
+  finishing the crawl's row as ``shutdown``.
 
 The crawl's row in `crawls` is started when the first entry comes (its seeds and settings are the
 workers', from Redis), and resumed by a restarted writer (Redis names it, ``pna:NAME:crawl``). The
@@ -53,15 +57,24 @@ from crawler.items import PageItem, QueueItem
 from crawler.itemstream import Entry, acknowledge, decode, ensure_group, read
 from crawler.recorder import Recorder, Stats
 from crawler.redisqueue import CrawlKeys, SharedFrontier
+from crawler.writerclaim import WRITER_TTL, WriterClaim, WriterClaimed
+
+__all__ = ["ArchiveWriter", "RedisFailed", "WriterClaimed", "WriterFailed"]
 
 logger = logging.getLogger(__name__)
 
 WRITE_FAILED = "archive_write_failed"
 _MAXIMA = ("memusage/", "elapsed_time_seconds")  # worker stats that do not add up
+_OWN = ("archive/", "writer/", "distributed/unstored")  # worker stats the writer does not take
 
 
 class WriterFailed(Exception):
     """The archive cannot be written; the entries of the failed batch stay in Redis."""
+
+
+class RedisFailed(WriterFailed):
+    """Redis failed under the writer, its stream vanished or it lost its claim: it stopped, the
+    crawl's row left unfinished (``shutdown``)."""
 
 
 class ArchiveWriter:
@@ -73,6 +86,8 @@ class ArchiveWriter:
         *,
         batch: int = 200,
         block_ms: int = 500,
+        claim_ttl: float = WRITER_TTL,
+        on_start: Callable[[], None] | None = None,
         on_finish: Callable[[dict[str, Any]], None] | None = None,
     ):
         if batch < 1:
@@ -82,22 +97,48 @@ class ArchiveWriter:
         self.db = Path(db)
         self.batch = batch
         self.block_ms = block_ms
+        self.on_start = on_start  # called once the crawl is claimed, before the first read
         self.on_finish = on_finish  # called with the stats of each crawl finished
+        self.claim = WriterClaim(server, keys, self.db, ttl=claim_ttl)
+        self.crawls_finished = 0
         self.frontier = SharedFrontier(server, keys)
         self.recorder: Recorder | None = None
         self.stats = Stats()
         self._warned_stranded = False
 
     def run(self, *, until_done: bool = False, stop: threading.Event | None = None) -> dict:
-        """Drain the stream into the archive; returns the stats of the last crawl finished (or
-        stopped). Raises ArchiveLocked when another process writes the archive, WriterFailed
-        when the archive cannot be written."""
+        """Drain the stream into the archive; returns the stats of the crawl finished
+        (`until_done`) or stopped, {} when stopped with no crawl in progress. Raises
+        ArchiveLocked when another process writes the archive, WriterClaimed when another
+        writer holds the crawl, WriterFailed when the archive cannot be written (RedisFailed
+        when Redis failed)."""
         stop = stop or threading.Event()
         lock.acquire(self.db)
         try:
+            try:
+                self.claim.take()
+            except redis.RedisError as exc:
+                raise self._redis_failed(exc) from exc
+            self.claim.start()
+            try:
+                return self._drain(until_done, stop)
+            finally:
+                try:
+                    self.claim.release()
+                except redis.RedisError as exc:
+                    logger.warning("could not give back the claim on crawl %s (it lapses within "
+                                   "%g s): %s", self.keys.name, self.claim.ttl, exc)  # fmt: skip
+        finally:
+            lock.release(self.db)
+
+    def _drain(self, until_done: bool, stop: threading.Event) -> dict:
+        try:
+            if self.on_start is not None:
+                self.on_start()
             ensure_group(self.server, self.keys)
             pending = True  # entries given to this consumer before and never acknowledged
             while not stop.is_set():
+                self._check_claim()
                 entries = read(self.server, self.keys, self.batch, block_ms=self.block_ms,
                                pending=pending)  # fmt: skip
                 if entries:
@@ -110,18 +151,39 @@ class ArchiveWriter:
                         return stats
                     ensure_group(self.server, self.keys)  # for the next crawl of the name
             if self.recorder is None:
-                return self.stats.get_stats()
+                return {}
             return self._finish("shutdown", clean=False)  # unfinished: a new writer resumes it
+        except RedisFailed:
+            self._stopped("shutdown")
+            raise
         except WriterFailed:
-            if self.recorder is not None:
-                self._finish(WRITE_FAILED, clean=False)
+            self._stopped(WRITE_FAILED)
             raise
+        except redis.RedisError as exc:
+            failure = self._redis_failed(exc)  # while the crawl's row is open
+            self._stopped("shutdown")
+            raise failure from exc
         except BaseException:
-            if self.recorder is not None:
-                self._finish("shutdown", clean=False)
+            self._stopped("shutdown")
             raise
-        finally:
-            lock.release(self.db)
+
+    def _stopped(self, reason: str) -> None:
+        if self.recorder is not None:
+            self._finish(reason, clean=False)
+
+    def _check_claim(self) -> None:
+        if self.claim.lost:
+            raise RedisFailed(f"the writer stopped: {self.claim.lost}")
+
+    def _redis_failed(self, exc: redis.RedisError) -> RedisFailed:
+        text = str(exc)
+        if isinstance(exc, redis.ResponseError) and ("no longer exists" in text or
+                                                     "NOGROUP" in text):  # fmt: skip
+            why = f"its stream {self.keys.items} was deleted under it (by hand?)"
+        else:
+            why = f"Redis failed ({type(exc).__name__}: {text})"
+        unfinished = ", its crawl left unfinished (shutdown)" if self.recorder else ""
+        return RedisFailed(f"the writer of crawl '{self.keys.name}' stopped: {why}{unfinished}")
 
     # -- one batch ----------------------------------------------------------------------------
 
@@ -148,6 +210,7 @@ class ArchiveWriter:
                     raise WriterFailed(recorder.failed)
                 archive.deliver(delivery, crawl_id=recorder.crawl_id, worker=worker)
                 stats.inc_value("writer/entries")
+            self._check_claim()  # a writer that lost its claim commits nothing more
             archive.flush()
         except (ArchiveError, WriterFailed) as exc:
             archive.abandon()  # nothing of the batch is kept, nothing acknowledged
@@ -229,7 +292,10 @@ class ArchiveWriter:
         assert recorder is not None
         stats = self.stats
         stats.set_value("finish_reason", reason)
-        self._add_worker_stats()
+        try:
+            self._add_worker_stats()
+        except redis.RedisError as exc:
+            logger.warning("the workers' stats could not be read from Redis: %s", exc)
         seconds = float(stats.get_value("writer/write_seconds", 0.0))
         if seconds > 0:
             rate = stats.get_value("writer/entries", 0) / seconds
@@ -238,6 +304,7 @@ class ArchiveWriter:
         if reason == "finished" and clean:
             self.server.delete(*self.keys.all())
             self._warned_stranded = False
+            self.crawls_finished += 1
         final = dict(stats.get_stats())
         if self.on_finish is not None:
             self.on_finish(final)
@@ -251,7 +318,7 @@ class ArchiveWriter:
             except ValueError:
                 continue
             for key, value in values.items():
-                if key.startswith(("archive/", "writer/")) or not isinstance(value, int | float):
+                if key.startswith(_OWN) or not isinstance(value, int | float):
                     continue
                 if key.startswith(_MAXIMA):
                     self.stats.set_value(key, max(value, self.stats.get_value(key, value)))

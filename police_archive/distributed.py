@@ -7,10 +7,12 @@ command group by police_archive/cli.py; they import the crawler lazily, as `craw
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import threading
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 
@@ -57,6 +59,15 @@ def _connect(redis_url: str):
     except (redis.RedisError, ValueError) as exc:
         raise click.ClickException(f"cannot reach Redis at {redis_url}: {exc}") from exc
     return server
+
+
+def shown_url(redis_url: str) -> str:
+    """The Redis URL without its password, for messages."""
+    parts = urlsplit(redis_url)
+    if not parts.password:
+        return redis_url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 def _keys(crawl_name: str):
@@ -152,6 +163,14 @@ def worker(
     stats = run_worker(seeds, options)
     _write_stats(stats_file, stats)
     click.echo(worker_summary(stats, options.get("DISTRIBUTED_WORKER_ID"), keys.name))
+    if unstored := stats.get("distributed/unstored"):
+        others = stats.get("distributed/crawls_with_a_writer") or []
+        click.echo(
+            f"WARNING: no writer is storing crawl '{keys.name}': {unstored} entries wait in "
+            f"Redis; start `police-archive writer --redis {shown_url(redis_url)} --crawl "
+            f"{keys.name} --db FILE` to store them"
+            + (f" (writers run for: {', '.join(others)}: a mistyped --crawl?)" if others else "")
+        )
     reason = stats.get("finish_reason")
     if reason == "redis_error":
         raise click.ClickException("the worker stopped: Redis failed (the log says how)")
@@ -200,33 +219,74 @@ def writer(
     The one process that writes the archive (SQLite has one writer): run it beside the file, with
     the workers' --redis and --crawl. It commits in batches and only then tells Redis, so
     killed and started again it loses nothing and stores nothing twice. Prints the crawl's
-    summary when it is done; exits 75 when another process writes DB.
+    summary when it is done; exits 75 when another process writes DB or another writer stores
+    the crawl (a crawl has one writer).
     """
-    from police_archive.cli import _check_path, _crawl_lock, _open_archive
+    from police_archive.cli import _check_path, _crawl_lock
 
     keys = _keys(crawl_name)
     _check_path(db)
     server = _connect(redis_url)
     from crawler.report import summary
-    from crawler.writer import ArchiveWriter, WriterFailed
+    from crawler.writer import ArchiveWriter
+
+    def started() -> None:
+        click.echo(
+            f"waiting for the workers of crawl '{keys.name}' on {shown_url(redis_url)} (storing "
+            f"into {db}); Ctrl-C to stop"
+        )
 
     def finished(stats: dict[str, Any]) -> None:
         _write_stats(stats_file, stats)
         click.echo(summary(stats, db))
         click.echo(writer_line(stats))
 
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    with _crawl_lock(db):
+    archive_writer = ArchiveWriter(
+        server, keys, db, batch=batch, on_start=started, on_finish=finished
+    )
+    stop = threading.Event()  # set by Ctrl-C or SIGTERM: the writer stops before its next read
+    previous = {
+        signum: signal.signal(signum, lambda *_: stop.set())
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        with _crawl_lock(db):
+            stats = _run_writer(archive_writer, db, stop, until_done)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        server.close()
+    if not stats:  # stopped with no crawl in progress
+        done = archive_writer.crawls_finished
+        click.echo(
+            f"stopped: no worker of crawl '{keys.name}' came"
+            + (f" since the {done} crawl(s) stored" if done else "")
+        )
+
+
+def _run_writer(archive_writer, db: str, stop: threading.Event, until_done: bool) -> dict:
+    """Claim the crawl (exit 75 when another writer holds it), then run the writer."""
+    import redis
+
+    from crawler.writer import WriterClaimed, WriterFailed
+    from police_archive.cli import LOCKED_EXIT, _open_archive
+
+    name = archive_writer.keys.name
+    try:
+        archive_writer.claim.take()  # before the archive is created
+    except WriterClaimed as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(LOCKED_EXIT) from exc
+    except redis.RedisError as exc:
+        raise click.ClickException(f"cannot claim crawl '{name}' in Redis: {exc}") from exc
+    try:
         _open_archive(db, create=True).close()  # a file that is not an archive: a clear message
-        archive_writer = ArchiveWriter(server, keys, db, batch=batch, on_finish=finished)
-        try:
-            archive_writer.run(until_done=until_done, stop=stop)
-        except WriterFailed as exc:
-            raise click.ClickException(str(exc)) from exc
-        finally:
-            server.close()
+        return archive_writer.run(until_done=until_done, stop=stop)
+    except WriterFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        with contextlib.suppress(redis.RedisError):  # else it lapses
+            archive_writer.claim.release()  # when run() did not start
 
 
 def writer_line(stats: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ must not warn. Waits are bounded by generous deadlines on conditions, never timi
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import signal
 import sqlite3
@@ -243,7 +244,7 @@ def test_entries_delivered_again_are_skipped(redis_url, client, tmp_path, monkey
     """A writer killed after its commit and before its acknowledgement: the entries come back,
     and are not stored twice."""
     from crawler import writer as writer_module
-    from crawler.writer import ArchiveWriter
+    from crawler.writer import ArchiveWriter, RedisFailed
 
     crawl, db = crawl_name(), tmp_path / "archive.db"
     keys = CrawlKeys(crawl)
@@ -254,7 +255,7 @@ def test_entries_delivered_again_are_skipped(redis_url, client, tmp_path, monkey
         raise redis.ConnectionError("Redis went away after the commit")
 
     monkeypatch.setattr(writer_module, "acknowledge", lost)
-    with pytest.raises(redis.ConnectionError):
+    with pytest.raises(RedisFailed, match="Redis failed .ConnectionError: Redis went away"):
         ArchiveWriter(client, keys, db).run(until_done=True)
     assert rows(db, "select count(*) from fetches") == [(5,)]
     assert rows(db, "select finish_reason from crawls") == [("shutdown",)]  # resumable
@@ -305,6 +306,124 @@ def test_an_unreadable_entry_is_said_and_skipped(redis_url, client, tmp_path, ca
     assert stats["writer/unreadable"] == 1 and stats["writer/entries"] == 2
     assert "unreadable item" in caplog.text
     assert rows(db, "select count(*) from articles") == [(1,)]
+
+
+# -- one writer per crawl, and saying so -------------------------------------------------------
+
+
+def test_a_crawl_has_one_writer_a_second_is_refused(redis_url, client, tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.writerclaim import WriterClaim, WriterClaimed
+    from police_archive.cli import cli
+
+    crawl, first_db, second_db = crawl_name(), tmp_path / "a.db", tmp_path / "b.db"
+    keys = CrawlKeys(crawl)
+    first = WriterClaim(client, keys, first_db)  # a writer of this crawl, running (this process)
+    assert first.take() is None and first.renew()
+    try:
+        refused = CliRunner().invoke(cli, writer_command(redis_url, crawl, second_db)[1:])
+    finally:
+        first.release()
+    assert refused.exit_code == 75, refused.output
+    assert refused.stdout == "" and len(refused.stderr.splitlines()) == 1
+    assert f"crawl '{crawl}' has a writer already (pid {os.getpid()} on host" in refused.stderr
+    assert str(first_db.resolve()) in refused.stderr
+    assert not second_db.exists() and crawl_keys_left(client, crawl) == []
+
+    # a claim its heartbeat no longer renews lapses: then the next writer takes the crawl
+    # (a writer of this machine killed -9 is taken over at once: the restart test above)
+    short = WriterClaim(client, keys, first_db, ttl=0.5)
+    short.take()
+    with pytest.raises(WriterClaimed):
+        WriterClaim(client, keys, second_db).take()
+    later = WriterClaim(client, keys, second_db)
+
+    def taken() -> bool:
+        try:
+            return later.take() is None
+        except WriterClaimed:
+            return False
+
+    wait_for(taken, "the lapsed claim", 60)
+    assert not short.renew() and "another writer holds it" in (short.lost or "")
+    later.release()
+    assert crawl_keys_left(client, crawl) == []
+
+
+def test_a_writer_whose_stream_is_deleted_stops_cleanly(redis_url, client, tmp_path):
+    crawl, db = crawl_name(), tmp_path / "archive.db"
+    keys = CrawlKeys(crawl)
+    SharedFrontier(client, keys, "hand:1:a").register([], {}, ttl=120)  # a worker at work
+    push(client, keys, [article_item(i) for i in range(3)])
+    writer = subprocess.Popen(
+        writer_command(redis_url, crawl, db, "--until-done"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def stored() -> bool:
+        try:
+            return rows(db, "select count(*) from deliveries") == [(3,)]
+        except sqlite3.OperationalError:  # not created yet
+            return writer.poll() is not None
+
+    wait_for(stored, "the writer's first commit", 120)
+    client.delete(keys.items)  # by hand, while the writer waits for more
+    out, err = writer.communicate(timeout=120)
+    assert writer.returncode == 1, err[-3000:]
+    assert "Traceback" not in err
+    assert (
+        f"Error: the writer of crawl '{crawl}' stopped: its stream {keys.items} was deleted "
+        "under it (by hand?), its crawl left unfinished (shutdown)"
+    ) in err
+    assert "Crawl 1 finished (shutdown)" in out
+    assert rows(db, "select finish_reason, articles_new from crawls") == [("shutdown", 3)]
+    assert not client.exists(keys.writer)
+    client.delete(*crawl_keys_left(client, crawl))
+
+
+def test_a_worker_of_a_crawl_no_writer_stores_says_so(redis_url, client, tmp_path):
+    """A mistyped --crawl: the writer waits for crawl `meant`, the worker crawls `typed`."""
+    from crawler.writer import ArchiveWriter
+
+    meant, typed, db = crawl_name(), crawl_name(), tmp_path / "archive.db"
+    idle = subprocess.Popen(
+        writer_command(redis_url, meant, tmp_path / "meant.db"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    site = build_site(4, seed=5, hazards=False)
+    with serve_site(site) as server:
+        wait_for(lambda: client.exists(CrawlKeys(meant).items) or idle.poll() is not None,
+                 "the writer", 120)  # fmt: skip
+        worker = start_worker(redis_url, typed, site.seeds(server.origin), tmp_path, "typo",
+                              "--max-idle", "0.5", "-s", "DOWNLOAD_DELAY=0")  # fmt: skip
+        finish(worker, tmp_path, "typo")
+        expected = site.expected_by_url(server.origin)
+    idle.send_signal(signal.SIGINT)
+    out, err = idle.communicate(timeout=120)
+
+    # the writer said what it waits for, and that nothing came; it leaves no key behind
+    assert idle.returncode == 0, err[-3000:]
+    assert out.splitlines() == [
+        f"waiting for the workers of crawl '{meant}' on {redis_url} (storing into "
+        f"{tmp_path / 'meant.db'}); Ctrl-C to stop",
+        f"stopped: no worker of crawl '{meant}' came",
+    ]
+    assert crawl_keys_left(client, meant) == []
+    # the worker said nobody stores what it fetched, and where a writer runs
+    waiting = client.xlen(CrawlKeys(typed).items)
+    assert waiting > len(expected)
+    assert (
+        f"WARNING: no writer is storing crawl '{typed}': {waiting} entries wait in Redis; start "
+        f"`police-archive writer --redis {redis_url} --crawl {typed} --db FILE` to store them "
+        f"(writers run for: {meant}: a mistyped --crawl?)"
+    ) in (tmp_path / "typo.out").read_text()
+    assert json.loads((tmp_path / "typo.json").read_text())["distributed/unstored"] == waiting
+    # nothing is lost: the writer it names stores it
+    stats = ArchiveWriter(client, CrawlKeys(typed), db).run(until_done=True)
+    assert stats["finish_reason"] == "finished" and stats["writer/entries"] == waiting
+    assert set(expected) <= {u for (u,) in rows(db, "select url from articles")}
+    assert crawl_keys_left(client, typed) == []
 
 
 # -- the shared frontier ------------------------------------------------------------------------
@@ -385,7 +504,7 @@ def test_the_commands_refuse_what_they_cannot_do(redis_url, tmp_path):
     runner = CliRunner()
     worker = ["worker", "http://www.policeoracle.localhost/news/", "--redis", redis_url]
     refused = runner.invoke(cli, [*worker, "-s", "MAX_PAGES=5"])
-    assert refused.exit_code == 2 and "MAX_PAGES: set by the worker itself" in refused.output
+    assert refused.exit_code == 2 and "a budget per worker, not per crawl" in refused.output
     refused = runner.invoke(cli, [*worker, "-s", "ARCHIVE_DB=police.db"])
     assert refused.exit_code == 2 and "ARCHIVE_DB" in refused.output
     refused = runner.invoke(cli, [*worker, "--crawl", "two words"])

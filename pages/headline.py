@@ -11,7 +11,9 @@ short line with a date under it is the dateline. So does this module, for pages/
   dateline (a heading element, bold or large type), two to thirty words.
 - `dateline`: the first short text near the top of the main content that holds a date (with its
   time when shown), and the author it names ("By Jo Bloggs", "Author: Jo Bloggs", "Written by",
-  "Posted by"...), read day first unless the page is US English.
+  "Posted by"...), read day first unless the page is US English; among `main_elements` (the
+  page's blocks outside its chrome) or those it is given (pages/kinds.py: the blocks over a
+  listing's entries, where an article would show its dateline).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pages.kinds import chrome_of
 from pages.metadata import ParsedPage
 from pages.pagetext import node_text, norm
 
-__all__ = ["Dateline", "dateline", "visible_headline"]
+__all__ = ["Dateline", "dateline", "main_elements", "visible_headline"]
 
 _TAGS = ("h1", "p", "div", "span", "td", "li", "time", "small", "em", "i", "b", "strong", "font",
            "h2", "h3", "h4", "h5", "h6", "address", "dd", "dt", "section", "header")  # fmt: skip
@@ -61,7 +63,7 @@ class Dateline:
     element: Any = None
 
 
-def _main_elements(root: Any) -> list[Any]:
+def main_elements(root: Any) -> list[Any]:
     """The block elements of the page outside its navigation, header, footer and forms."""
     body = root.find("body")
     chrome = chrome_of(root)
@@ -85,7 +87,7 @@ def dateline(page: ParsedPage, start: Any = None, elements: list[Any] | None = N
     day_first = page.day_first
     seen_start = start is None
     looked = 0
-    for el in elements if elements is not None else _main_elements(page.root):
+    for el in elements if elements is not None else main_elements(page.root):
         if not seen_start:
             seen_start = el is start
             continue
@@ -159,7 +161,7 @@ def _headline_text(text: str) -> bool:
 
 def visible_headline(page: ParsedPage, anchor: str = "") -> tuple[str, Any]:
     """(the headline a reader sees, its element); ("", None) when nothing stands out."""
-    elements = _main_elements(page.root)
+    elements = main_elements(page.root)
     h1s = [
         el
         for el in elements

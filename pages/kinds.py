@@ -7,7 +7,13 @@ what a reader sees:
 - **an article** declares itself (`og:type` article, a JSON-LD NewsArticle/Article/BlogPosting)
   or reads like one: paragraphs of running text outside links, under one headline;
 - **a listing** is a list of links to pages of one shape with headline-like texts (its entries,
-  `listing_entries`), usually with pagination, and little running text of its own;
+  `listing_entries`), of another shape than its own, and little running text of its own: what
+  a reader sees is its entries, one card each (pages/cards.py, `reads_as_listing`), and no
+  article's body or dateline, however few the entries and whether or not it has pagination;
+  a JSON-LD CollectionPage or ItemList (`declares_listing`) weighs in, but a page must still
+  read as a list (SEO plugins say CollectionPage of blog posts). Besides, a page of five
+  entries or more with its pagination, or of ten and no running text, is one too (when a link
+  said it was an article: of eight with its pagination, and it must read plainly as a list);
 - **a comment thread** is what a comments link leads to (or a URL that says "comment" with
   comments on it).
 
@@ -17,7 +23,7 @@ header, footer and forms, which a listing's entries are taken from.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -26,8 +32,10 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from archive.records import PageKind, Section
+from pages.cards import column, entry_cards, own_prose
 from pages.links import Discovery
 from pages.metadata import ParsedPage
+from pages.notices import notices
 from pages.pagetext import node_text
 from pages.shapes import family, listing_entries
 from pages.urls import page_kind, resolve, same_site
@@ -35,11 +43,13 @@ from pages.urls import page_kind, resolve, same_site
 __all__ = ["Hint", "classify", "content_links", "entries_of"]
 
 _ARTICLE_TYPES = ("article", "newsarticle", "blogposting", "reportagenewsarticle", "report")
+_COLLECTION_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage"})
 _CHROME_TAGS = frozenset({"nav", "footer", "script", "style", "noscript", "template"})
 # A form is chrome (search, log in, a comment box) unless it wraps the page (ASP.NET WebForms).
 _FORM_WORDS = 150
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar"})
 _LONG_BLOCK = 25  # words: a paragraph of running text, not a teaser line
+_HEADLINE_WORDS = 3  # the fewest words of a listing's links, on average: headlines
 _ARTICLE_MASS = 150  # words of running text in one place: an article's body
 _TEXT_BLOCKS = ("p", "div", "td", "section", "article", "li", "dd", "blockquote", "font", "span")
 _INLINE = frozenset({"b", "strong", "em", "i", "span", "font", "u", "small", "big", "br", "sup"})
@@ -144,17 +154,20 @@ class TextMass:
 
 
 def text_mass(
-    root: Any, entries: frozenset[str] | set[str] = frozenset(), base: str = ""
+    root: Any,
+    entries: frozenset[str] | set[str] = frozenset(),
+    base: str = "",
+    skip: Collection[Any] = frozenset(),
 ) -> TextMass:
     """The parent that holds the most running text, not counting a parent with an entry link
     for every 50 words: an article's body is one such mass, a listing's teasers sit between its
-    links."""
+    links. Blocks in `skip` (a listing's cards) are not running text either."""
     mass: dict[Any, int] = {}
     blocks = []
     chrome = chrome_of(root)
     for el in root.iter(*_TEXT_BLOCKS):
         words = _own_words(el)
-        if words >= _LONG_BLOCK and el not in chrome:
+        if words >= _LONG_BLOCK and el not in chrome and el not in skip:
             blocks.append((el, words))
             parent = el.getparent()
             key = parent if parent is not None else el
@@ -179,6 +192,68 @@ def declares_article(page: ParsedPage) -> bool:
     return og == "article" or bool(_types(page) & set(_ARTICLE_TYPES))
 
 
+def declares_listing(page: ParsedPage) -> bool:
+    """Whether the page's JSON-LD says it is a list of things (a CollectionPage, an ItemList, a
+    SearchResultsPage). Not proof: blogs' SEO plugins say CollectionPage of a post, and an
+    article that says so as well is an article (`declares_article` is asked first)."""
+    return bool(page.meta.ld_types & _COLLECTION_TYPES)
+
+
+def reads_as_listing(
+    page: ParsedPage, found: Discovery, entries: set[str], *, strict: bool = False
+) -> bool:
+    """Whether the page is its entries, as a reader sees it (pages/cards.py):
+
+    - a list of three cards or more, with at least half the page's cards, under headlines
+      (`_HEADLINE_WORDS` words a link or more: a menu of pages is no such list);
+    - no two paragraphs of running text in one place besides (`text_mass`: an article's body);
+    - less running text of its own, in the column of its headline and list and after that
+      headline, than a paragraph (`_LONG_BLOCK` words) or, unless `strict`, than a quarter of
+      the words of its cards (up to two paragraphs: a line of introduction, a notice);
+    - no dateline (an article's date or byline) between its headline and its list."""
+    from pages.headline import dateline, main_elements  # here: pages.headline imports this
+
+    root = page.root
+    skip = set(chrome_of(root))  # where `content_links` takes no entry from
+    for box in (*found.boxes, *found.chrome):
+        skip.update(box.iter())
+    cards = entry_cards(root, page.base, entries, skip)
+    listed = cards.listed
+    if len(listed) < 3 or 2 * len(listed) < len(cards.cards):
+        return False  # the entries are not one list, but links scattered over the page
+    if cards.headlines < _HEADLINE_WORDS * len(listed):
+        return False  # a list, but not of headlines (a menu of pages)
+    if text_mass(root, entries, page.base, cards.elements).words >= 2 * _LONG_BLOCK:
+        return False  # two paragraphs of running text in one place, besides the list
+    # nor is the text of other boxes of links (a list under its heading may be the listing's
+    # own) or of notices running text
+    for element in (*found.other_boxes, *notices(root, page.base).notices):
+        skip.update(element.iter())
+    # the page's headline: its one <h1> outside them, over the entries, not a link (a logo, a
+    # linked headline); the text of a page without one is read whole
+    h1s = [h for h in root.iter("h1") if h not in skip and h not in cards.elements]
+    start = h1s[0] if len(h1s) == 1 and h1s[0].find(".//a") is None else None
+    if start is not None and _first_of(root, start, listed[0]) is not start:
+        start = None
+    prose = own_prose(column(root, start, cards), start, skip | cards.elements)
+    allowed = _LONG_BLOCK if strict else max(_LONG_BLOCK, min(cards.words / 4, 2 * _LONG_BLOCK))
+    if prose >= allowed:
+        return False
+    main = set(main_elements(root))
+    above: list[Any] = []  # what a reader reads before the first entry
+    for element in root.iter():
+        if element is listed[0]:
+            break
+        if element in main:
+            above.append(element)
+    return dateline(page, start if start in above else None, above).published is None
+
+
+def _first_of(root: Any, one: Any, other: Any) -> Any:
+    """Whichever of two elements comes first in the page."""
+    return next(el for el in root.iter() if el is one or el is other)
+
+
 def classify(page: ParsedPage, found: Discovery, hint: Hint) -> PageKind:
     """The kind of a page no profile pattern names (see the module docstring)."""
     if declares_article(page):
@@ -200,13 +275,20 @@ def classify(page: ParsedPage, found: Discovery, hint: Hint) -> PageKind:
         return PageKind.LISTING if listing else PageKind.ARTICLE
     if mass >= _ARTICLE_MASS:
         return PageKind.ARTICLE
+    # a listing lists pages of another shape than its own (an article among its site's other
+    # articles is one of them), and reads as a list of them: its entries' cards and little
+    # running text of its own (`reads_as_listing`), whatever their number; when a link said
+    # "article", plainly so, unless the page says it is a collection
+    listed = entries >= 3 and not _own_shape(page.url, entry_urls)
+    strict = hint.kind is PageKind.ARTICLE and not declares_listing(page)
+    if listed and reads_as_listing(page, found, entry_urls, strict=strict):
+        return PageKind.LISTING
     if hint.kind is PageKind.ARTICLE:
         listing = entries >= 8 and paginated and mass < _LONG_BLOCK * 2
         return PageKind.LISTING if listing else PageKind.ARTICLE
-    # nobody said what it is (a seed, a saved page): a listing lists pages of another shape
-    # than its own (an article among its site's other articles is one of them), and has its
-    # pagination, or ten entries and no running text of its own
-    if entries < 5 or _own_shape(page.url, entry_urls):
+    # nobody said what it is (a seed, a saved page): also its pagination, or ten entries and no
+    # running text of its own
+    if entries < 5 or not listed:
         return PageKind.ARTICLE
     single = entries >= 10 and mass < _LONG_BLOCK * 2  # a listing of one page
     return PageKind.LISTING if paginated or single else PageKind.ARTICLE

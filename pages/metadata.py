@@ -1,8 +1,8 @@
 """Page metadata: what a page says about itself, and its titles and bylines cleaned. No Scrapy.
 
-- `PageMeta`: <meta> tags, JSON-LD (the article object), <title>, <link rel=canonical>, <base>,
-  read lazily from the parsed tree: site names, the publication date (`published`, only
-  plausible ones), whether the page is paywalled, its declared author.
+- `PageMeta`: <meta> tags, JSON-LD (the article object, and every object's type), <title>,
+  <link rel=canonical>, <base>, read lazily from the parsed tree: site names, the publication
+  date (`published`, only plausible ones), whether the page is paywalled, its declared author.
 - `ParsedPage`: one fetched page as the readers see it: its URL, tree, `PageMeta`, site profile
   (pages/profiles.py) and page kind (pages/urls.py); its canonical URL (`canonical`), the names
   the site goes by (`site_names`) and whether numeric dates are day first (`day_first`).
@@ -70,6 +70,7 @@ class PageMeta:
         self.root = root
         self._metas: dict[str, str] | None = None
         self._jsonld: dict[str, Any] | None = None
+        self._ld_types: frozenset[str] = frozenset()
 
     @property
     def metas(self) -> dict[str, str]:
@@ -111,7 +112,22 @@ class PageMeta:
                         objects.append(item)
             article = next((o for o in objects if _is_article(o)), None)
             self._jsonld = article or (objects[0] if objects else {})
+            main = [o.get("mainEntity") for o in objects]
+            types = [o.get("@type") for o in (*objects, *(m for m in main if isinstance(m, dict)))]
+            self._ld_types = frozenset(
+                t.lower()
+                for value in types
+                for t in (value if isinstance(value, list) else [value])
+                if isinstance(t, str)
+            )
         return self._jsonld
+
+    @property
+    def ld_types(self) -> frozenset[str]:
+        """The types, lower case, of every object of the page's JSON-LD and of their
+        `mainEntity` (a WebPage whose main entity is an ItemList)."""
+        _ = self.jsonld
+        return self._ld_types
 
     def ld(self, key: str) -> str:
         """A JSON-LD field as text (a name for objects, the first item for lists)."""

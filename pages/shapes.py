@@ -74,16 +74,25 @@ def shape(url: str) -> str:
     return f"{host}/{path}{'/' if parts.path.endswith('/') and path else ''}{query}"
 
 
+_SECTION = frozenset({"<slug>", "<id-slug>"})  # a section's name may read like a slug
+
+
 def family(url: str) -> str:
-    """The shape of a URL with its section names as wildcards: every plain word segment before
-    the segment that names the page (a number, a slug) is ``<w>``, so that
-    ``/news/crime/<n>/<slug>`` and ``/news/roads-policing/<n>/<slug>`` are one family, the
-    articles of two sections of the site."""
+    """The shape of a URL with its section names as wildcards: every word or slug segment
+    before the segment that names the page (a number, a slug) is ``<w>``, so that
+    ``/news/crime/<n>/<slug>`` and ``/news/pay-and-conditions/<n>/<slug>`` are one family, the
+    articles of two sections of the site; and a slug that starts or ends with a number names a
+    page as a slug does (``/news/<n>/121-drivers-caught``)."""
     host_path, sep, query = shape(url).partition("?")
     host, _, path = host_path.partition("/")
     segments = path.split("/")
     last = max((i for i, s in enumerate(segments) if "<" in s), default=-1)
-    loose = [s if "<" in s or i >= last else "<w>" for i, s in enumerate(segments)]
+    loose = [
+        s if i >= last else "<w>" if "<" not in s or s in _SECTION else s
+        for i, s in enumerate(segments)
+    ]
+    if last >= 0 and loose[last] == "<id-slug>":
+        loose[last] = "<slug>"
     return f"{host}/{'/'.join(loose)}{sep}{query}"
 
 

@@ -6,7 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 
-.PHONY: install demo test test-all quality bench bench-datasette lint clean scrapyd-env scrapyd
+.PHONY: install demo test test-all quality bench bench-datasette bench-distributed lint clean \
+	scrapyd-env scrapyd
 
 $(BIN)/police-archive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +66,12 @@ bench: install
 ## DB=FILE keeps the archive for the next run).
 bench-datasette: install
 	$(BIN)/python bench/datasette_bench.py $(if $(DB),--db $(DB))
+
+## The distributed crawl (workers + writer on a Redis of its own) against the single crawl: pages/s
+## with 1, 2 and 4 workers, the writer's rows/s, peak memory on a 10,000-article site, Redis bytes
+## per URL (15-20 min; needs redis-server; JSON=FILE keeps every figure).
+bench-distributed: install
+	$(BIN)/python bench/distributed_bench.py $(if $(JSON),--json $(JSON))
 
 lint: install
 	$(BIN)/ruff check .

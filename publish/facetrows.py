@@ -32,6 +32,7 @@ from datasette.utils import escape_sqlite
 
 # The columns the articles' facets group by, in the covering indexes.
 FACET_COLUMNS = ("url", "published", "category", "author", "site", "paywalled", "status")
+_COUNTED = FACET_COLUMNS[1:]  # those the facets count (the URL only finds the forces)
 BY_URL_INDEX = "articles_by_url"  # (url, then the other FACET_COLUMNS): a force's articles
 # The query-string argument choosing a force (publish/plugin.py: `filters_from_request`).
 FORCE_ARG = "_force"
@@ -60,11 +61,11 @@ class FacetRows:
     def of(cls, rows: list[Any], forces: Counter[Any] | None = None) -> FacetRows:
         """From the read's rows: `FACET_COLUMNS`, then (unless `forces` counts them apart) the
         forces each article names, joined by `_SEPARATOR`."""
-        width = len(FACET_COLUMNS)
-        columns: dict[str, tuple[Any, ...]] = dict.fromkeys((*FACET_COLUMNS, FORCES), ())
+        width = len(_COUNTED)
+        columns: dict[str, tuple[Any, ...]] = dict.fromkeys((*_COUNTED, FORCES), ())
         if rows:
             values = list(zip(*rows, strict=True))
-            columns.update(zip(FACET_COLUMNS, values[:width], strict=True))
+            columns.update(zip(_COUNTED, values[:width], strict=True))
             if forces is None:
                 columns[FORCES] = tuple(v.split(_SEPARATOR) if v else () for v in values[width])
         return cls(columns, forces)
@@ -131,26 +132,27 @@ async def _read(facet: Facet, index: str | None) -> FacetRows:
         source = facet.sql
     if index is not None:
         source = source.replace(f" from {table} ", f" from {table} indexed by {index} ", 1)
-    columns = ", ".join(f"page.{c}" for c in FACET_COLUMNS)
+    columns = ", ".join(f"page.{c}" for c in _COUNTED)
     forces = "" if one_force else _NAMED_FORCES
     limit = SHARED_TIME_LIMITS * facet.ds.setting("facet_time_limit_ms")
+    read = facet.ds.execute(
+        facet.database,
+        f"select {columns}{forces} from ({source}) as page",
+        facet.params,
+        truncate=False,
+        custom_time_limit=limit,
+    )
     try:
-        result = await facet.ds.execute(
-            facet.database,
-            f"select {columns}{forces} from ({source}) as page",
-            facet.params,
-            truncate=False,
-            custom_time_limit=limit,
+        if not one_force:
+            return FacetRows.of((await read).rows)
+        # the forces named with it, from article_forces alone, read meanwhile
+        named = facet.ds.execute(
+            facet.database, _NAMED_WITH, {"force": one_force}, custom_time_limit=limit
         )
-        if one_force:  # the forces named with it, from article_forces alone
-            named = await facet.ds.execute(
-                facet.database, _NAMED_WITH, {"force": one_force}, custom_time_limit=limit
-            )
+        result, cooccurring = await asyncio.gather(read, named)
     except QueryInterrupted:
         return FacetRows(None)
-    if one_force:
-        return FacetRows.of(result.rows, Counter({row[0]: row[1] for row in named.rows}))
-    return FacetRows.of(result.rows)
+    return FacetRows.of(result.rows, Counter({row[0]: row[1] for row in cooccurring.rows}))
 
 
 # The forces each article of the page names, with it.

@@ -55,14 +55,11 @@ coordinator's in crawler/coordinator.py. Stats: ``scheduler/enqueued/redis``,
 
 from __future__ import annotations
 
-import logging
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import scrapy
-from rich.logging import RichHandler
-from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.http import Response
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
@@ -72,9 +69,8 @@ from twisted.python.failure import Failure
 
 from crawler.items import PageItem
 from crawler.itemstream import Handover
-from crawler.progress import CONSOLE
 from crawler.redisqueue import LEASE, CrawlKeys, LeasedQueue, new_worker_id
-from crawler.run import crawl_settings
+from crawler.run import crawl_settings, run_spider
 from crawler.spiders.police_news import PoliceNewsSpider
 
 DEFAULT_CRAWL = "police_news"
@@ -242,23 +238,4 @@ def worker_settings(
 def run_worker(seeds: list[str], settings: Settings) -> dict[str, Any]:
     """Run one worker (settings from `worker_settings`) until the crawl is done or it is
     stopped; returns its stats. Logs as `police-archive crawl` does (crawler/run.py)."""
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours is below
-    process = AsyncCrawlerProcess(settings)
-    handler: logging.Handler
-    if settings.get("LOG_FILE"):
-        handler = logging.FileHandler(settings.get("LOG_FILE"), encoding="utf-8")
-        handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT")))
-    else:
-        handler = RichHandler(console=CONSOLE, show_path=False, markup=False)
-    handler.setLevel(settings.get("LOG_LEVEL"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(settings.get("LOG_LEVEL"))
-    try:
-        crawler = process.create_crawler(DistributedSpider)
-        process.crawl(crawler, start=seeds)
-        process.start()
-    finally:
-        root.removeHandler(handler)
-    assert crawler.stats is not None
-    return crawler.stats.get_stats()
+    return run_spider(DistributedSpider, settings, start=seeds)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import scrapy
 from rich.logging import RichHandler
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
@@ -51,6 +52,13 @@ def run_crawl(
 ) -> dict[str, Any]:
     """Crawl from `seeds` (and the ids of `backfill`) into the archive named by ARCHIVE_DB;
     returns the crawl's stats."""
+    return run_spider(PoliceNewsSpider, settings, start=seeds, backfill=backfill)
+
+
+def run_spider(spider: type[scrapy.Spider], settings: Settings, **kwargs: Any) -> dict[str, Any]:
+    """Run `spider` (its arguments `kwargs`) to its end with `settings`, logging to the
+    terminal (or LOG_FILE) at LOG_LEVEL; returns its stats. What the crawl and worker commands
+    run."""
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours is below
     process = AsyncCrawlerProcess(settings)
     handler: logging.Handler
@@ -60,12 +68,14 @@ def run_crawl(
     else:
         handler = RichHandler(console=CONSOLE, show_path=False, markup=False)
     handler.setLevel(settings.get("LOG_LEVEL"))
-    logging.getLogger().addHandler(handler)
-    logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(settings.get("LOG_LEVEL"))
     try:
-        crawler = process.create_crawler(PoliceNewsSpider)
-        process.crawl(crawler, start=seeds, backfill=backfill)
+        crawler = process.create_crawler(spider)
+        process.crawl(crawler, **kwargs)
         process.start()
     finally:
-        logging.getLogger().removeHandler(handler)
+        root.removeHandler(handler)
+    assert crawler.stats is not None
     return crawler.stats.get_stats()

@@ -11,6 +11,18 @@ import sys
 
 import click
 
+from police_archive.common import (
+    check_archive_path,
+    crawl_lock,
+    db_option,
+    load_profiles_or_exit,
+    max_pages_option,
+    open_archive,
+    parse_overrides,
+    profiles_option,
+    settings_option,
+)
+
 __all__ = ["backfill"]
 
 
@@ -37,13 +49,8 @@ __all__ = ["backfill"]
     metavar="B",
     help="The last id; below A, the ids are requested newest first.",
 )
-@click.option("--db", default="police.db", show_default=True, help="The archive (SQLite file).")
-@click.option(
-    "--max-pages",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Stop after this many pages (0: no limit).",
-)
+@db_option
+@max_pages_option
 @click.option(
     "--follow/--no-follow",
     default=False,
@@ -62,27 +69,13 @@ __all__ = ["backfill"]
     help="Fetch the ids from this origin (scheme://host[:port]), a host of the same site, "
     "instead of the profile's: e.g. http://www.policeoracle.localhost, its loopback replica.",
 )
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A Scrapy setting, as with `scrapy crawl -s` (repeatable).",
-)
+@settings_option
 @click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a live progress line (default: when stderr is a terminal).",
 )
-@click.option(
-    "--profiles",
-    "profile_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False),
-    metavar="DIR",
-    help="A folder of site profiles (*.toml) besides the packaged ones; repeatable.",
-)
+@profiles_option
 def backfill(
     site: str,
     first: int,
@@ -107,23 +100,22 @@ def backfill(
     the crawl finished, 75 when another crawl is writing DB.
     """
     from crawler.backfill import BackfillError, missing_ids, plan
-    from police_archive import cli as base  # its checks, loaded by now (it registers this)
 
     overrides = {
         "FOLLOW_FROM_SEEDS": str(follow),
         "REVISIT_POLICY": "none",  # the ids, not the archive's articles due for a visit
-        **base._parse_overrides(settings),
+        **parse_overrides(settings),
     }
-    profiles = base._load_profiles(profile_dirs)
+    profiles = load_profiles_or_exit(profile_dirs)
     if profile_dirs:
         overrides["PROFILES_DIRS"] = ",".join(profile_dirs)
     try:
         ids = plan(site, first, last, profiles, origin=origin, retry_missing=retry_missing)
     except BackfillError as exc:
         raise click.UsageError(str(exc)) from exc
-    base._check_path(db)
-    with base._crawl_lock(db):
-        base._open_archive(db, create=True).close()
+    check_archive_path(db)
+    with crawl_lock(db):
+        open_archive(db, create=True).close()
         from crawler.report import summary
         from crawler.run import crawl_settings, run_crawl
 

@@ -6,92 +6,25 @@ the crawler lazily, so the rest of the archive package stays usable without Scra
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from collections.abc import Iterator, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 
-from archive.store import Archive, ArchiveError
 from police_archive import backfill, distributed, publishing
-
-
-def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="URL")
-    return url.strip()
-
-
-def _parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
-    overrides = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
-        overrides[name.strip()] = value
-    return overrides
-
-
-def _profiles_option(command):
-    return click.option(
-        "--profiles",
-        "profile_dirs",
-        multiple=True,
-        type=click.Path(exists=True, file_okay=False),
-        metavar="DIR",
-        help="A folder of site profiles (*.toml) besides the packaged ones; repeatable.",
-    )(command)
-
-
-def _load_profiles(dirs: Sequence[str]):
-    from pages.profiles import ProfileError, load_profiles
-
-    try:
-        return load_profiles(dirs)
-    except ProfileError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-# The exit status when another crawl holds the archive (sysexits' EX_TEMPFAIL: try later).
-LOCKED_EXIT = 75
-
-
-@contextlib.contextmanager
-def _crawl_lock(db: str) -> Iterator[None]:
-    """The archive's crawl lock for the whole command, or a clear message and exit 75."""
-    from archive import lock
-
-    try:
-        lock.acquire(db)
-    except lock.ArchiveLocked as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(LOCKED_EXIT) from exc
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
-        yield
-    finally:
-        lock.release(db)
-
-
-def _check_path(path: str) -> None:
-    from archive.database import check_path
-
-    try:
-        check_path(Path(path), create=True)
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def _open_archive(path: str, *, create: bool) -> Archive:
-    try:
-        return Archive.open(path, create=create)
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
+from police_archive.common import (
+    check_archive_path,
+    check_url,
+    crawl_lock,
+    db_option,
+    load_profiles_or_exit,
+    max_pages_option,
+    open_archive,
+    parse_overrides,
+    profiles_option,
+    settings_option,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,21 +35,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
-@click.option("--db", default="police.db", show_default=True, help="The archive (SQLite file).")
-@click.option(
-    "--max-pages",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Stop after this many pages (0: no limit).",
-)
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A Scrapy setting, as with `scrapy crawl -s` (repeatable).",
-)
+@db_option
+@max_pages_option
+@settings_option
 @click.option(
     "--retry-failed/--no-retry-failed",
     default=True,
@@ -136,7 +57,7 @@ def cli() -> None:
     default=None,
     help="Show a live progress line (default: when stderr is a terminal).",
 )
-@_profiles_option
+@profiles_option
 def crawl(
     urls: tuple[str, ...],
     db: str,
@@ -156,8 +77,8 @@ def crawl(
     are recorded in the `fetches` table with their reason, and transient failures are retried
     next time; 75 when another crawl is writing DB.
     """
-    seeds = [_check_url(u) for u in urls]
-    overrides = _parse_overrides(settings)
+    seeds = [check_url(u) for u in urls]
+    overrides = parse_overrides(settings)
     if revisit != "due":
         overrides["REVISIT_POLICY"] = revisit
     from crawler.revisits import DEFAULT_POLICY, PolicyError, RevisitPolicy
@@ -166,13 +87,13 @@ def crawl(
         RevisitPolicy.parse(overrides.get("REVISIT_POLICY", DEFAULT_POLICY))
     except PolicyError as exc:
         raise click.BadParameter(str(exc), param_hint="--revisit") from exc
-    _load_profiles(profile_dirs)  # a broken profile is a clear message now, not in the crawl
+    load_profiles_or_exit(profile_dirs)  # a broken profile is a clear message now, not in the crawl
     if profile_dirs:
         overrides["PROFILES_DIRS"] = ",".join(profile_dirs)
-    _check_path(db)  # a clear message now for a path that cannot be an archive
+    check_archive_path(db)  # a clear message now for a path that cannot be an archive
     # the lock first: opening the archive would wait for a running crawl's write transaction
-    with _crawl_lock(db):
-        _open_archive(db, create=True).close()  # a file that is not an archive: a clear message
+    with crawl_lock(db):
+        open_archive(db, create=True).close()  # a file that is not an archive: a clear message
         from crawler.report import summary
         from crawler.run import crawl_settings, run_crawl
 
@@ -222,7 +143,7 @@ def crawl(
     "says what the page is, as a crawl's seed (a short article with many links may be read as "
     "a listing).",
 )
-@_profiles_option
+@profiles_option
 def extract(
     files: tuple[str, ...],
     url: str | None,
@@ -244,12 +165,12 @@ def extract(
     error (no FILE, a malformed --url).
     """
     if url is not None:
-        url = _check_url(url)
+        url = check_url(url)
 
     from archive.records import PageKind
     from pages.pagefiles import extract_files
 
-    profiles = _load_profiles(profile_dirs)
+    profiles = load_profiles_or_exit(profile_dirs)
     extracted = failed = 0
     jobs_ = ((name, url) for name in files)
     kind = PageKind.ARTICLE if read_as == "article" else None
@@ -275,20 +196,20 @@ def extract(
     metavar="URL",
     help="Read a FILE as fetched from URL (this picks the site profile).",
 )
-@_profiles_option
+@profiles_option
 def check_site(target: str, url: str | None, profile_dirs: tuple[str, ...]) -> None:
     """Show what the crawler sees on one page: the profile and layout that read it (or the
     generic reader), its kind and fields, and every link with its section and whether a crawl
     would follow it. TARGET is a URL (fetched once) or a saved page."""
     if url is not None:
-        url = _check_url(url)
+        url = check_url(url)
     if target.startswith(("http://", "https://")):
-        _check_url(target)
+        check_url(target)
     elif not Path(target).exists():
         raise click.BadParameter(f"neither an http(s) URL nor a file: {target!r}")
     from police_archive import check
 
-    profiles = _load_profiles(profile_dirs)
+    profiles = load_profiles_or_exit(profile_dirs)
     try:
         page = check.load(target, url)
     except (OSError, check.PageFileError) as exc:
@@ -311,7 +232,7 @@ def check_site(target: str, url: str | None, profile_dirs: tuple[str, ...]) -> N
     metavar="URL",
     help="Re-extract only this article (repeatable).",
 )
-@_profiles_option
+@profiles_option
 def reextract(
     db: str, warc_dir: str | None, urls: tuple[str, ...], profile_dirs: tuple[str, ...]
 ) -> None:
@@ -324,9 +245,9 @@ def reextract(
     """
     from police_archive.reextract import reextract as run
 
-    profiles = _load_profiles(profile_dirs)
+    profiles = load_profiles_or_exit(profile_dirs)
     folder = Path(warc_dir) if warc_dir else Path(db).parent / "warc"
-    with _crawl_lock(db), _open_archive(db, create=False) as archive:
+    with crawl_lock(db), open_archive(db, create=False) as archive:
         report = run(archive, folder, profiles=profiles, urls=list(urls) or None)
     click.echo("\n".join(report.lines(db)))
     if report.problems:
@@ -352,7 +273,7 @@ def retag(db: str, everything: bool) -> None:
 
     gazetteer = Gazetteer.load()
     articles = forces = people = 0
-    with _crawl_lock(db), _open_archive(db, create=False) as archive:
+    with crawl_lock(db), open_archive(db, create=False) as archive:
         archive.save_gazetteer(*gazetteer_rows(gazetteer))
         for url, title, standfirst, text in archive.articles_to_tag(
             None if everything else gazetteer.version

@@ -16,6 +16,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 import click
 
+from police_archive.common import (
+    LOCKED_EXIT,
+    check_archive_path,
+    check_url,
+    crawl_lock,
+    db_option,
+    load_profiles_or_exit,
+    open_archive,
+    parse_overrides,
+    profiles_option,
+    settings_option,
+)
+
 __all__ = ["worker", "writer"]
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -105,22 +118,8 @@ def _write_stats(path: str | None, stats: dict[str, Any]) -> None:
     metavar="SECONDS",
     help="A worker silent this long counts as dead: the others fetch the pages it had taken.",
 )
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A Scrapy setting, as with `scrapy crawl -s` (repeatable).",
-)
-@click.option(
-    "--profiles",
-    "profile_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False),
-    metavar="DIR",
-    help="A folder of site profiles (*.toml) besides the packaged ones; repeatable.",
-)
+@settings_option
+@profiles_option
 def worker(
     urls: tuple[str, ...],
     redis_url: str,
@@ -139,11 +138,10 @@ def worker(
     conditional requests, the retry queue and --max-pages are not available. It exits when the
     whole crawl has been done (or on Ctrl-C, handing back the pages it had taken).
     """
-    from police_archive.cli import _check_url, _load_profiles, _parse_overrides
 
-    seeds = [_check_url(u) for u in urls]
-    overrides = _parse_overrides(settings)
-    _load_profiles(profile_dirs)  # a broken profile is a clear message now
+    seeds = [check_url(u) for u in urls]
+    overrides = parse_overrides(settings)
+    load_profiles_or_exit(profile_dirs)  # a broken profile is a clear message now
     if profile_dirs:
         overrides["PROFILES_DIRS"] = ",".join(profile_dirs)
     keys = _keys(crawl_name)
@@ -197,7 +195,7 @@ def worker_summary(stats: dict[str, Any], worker_id: str, crawl: str) -> str:
 
 @click.command()
 @_redis_options
-@click.option("--db", default="police.db", show_default=True, help="The archive (SQLite file).")
+@db_option
 @click.option(
     "--batch",
     type=click.IntRange(min=1),
@@ -222,10 +220,9 @@ def writer(
     summary when it is done; exits 75 when another process writes DB or another writer stores
     the crawl (a crawl has one writer).
     """
-    from police_archive.cli import _check_path, _crawl_lock
 
     keys = _keys(crawl_name)
-    _check_path(db)
+    check_archive_path(db)
     server = _connect(redis_url)
     from crawler.report import summary
     from crawler.writer import ArchiveWriter
@@ -250,7 +247,7 @@ def writer(
         for signum in (signal.SIGINT, signal.SIGTERM)
     }
     try:
-        with _crawl_lock(db):
+        with crawl_lock(db):
             stats = _run_writer(archive_writer, db, stop, until_done)
     finally:
         for signum, handler in previous.items():
@@ -269,7 +266,6 @@ def _run_writer(archive_writer, db: str, stop: threading.Event, until_done: bool
     import redis
 
     from crawler.writer import WriterClaimed, WriterFailed
-    from police_archive.cli import LOCKED_EXIT, _open_archive
 
     name = archive_writer.keys.name
     try:
@@ -280,7 +276,7 @@ def _run_writer(archive_writer, db: str, stop: threading.Event, until_done: bool
     except redis.RedisError as exc:
         raise click.ClickException(f"cannot claim crawl '{name}' in Redis: {exc}") from exc
     try:
-        _open_archive(db, create=True).close()  # a file that is not an archive: a clear message
+        open_archive(db, create=True).close()  # a file that is not an archive: a clear message
         return archive_writer.run(until_done=until_done, stop=stop)
     except WriterFailed as exc:
         raise click.ClickException(str(exc)) from exc

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -106,24 +106,29 @@ def shared_by_page(facet: Facet) -> bool:
     return facet.table == "articles" and facet.request is not None and " where " in facet.sql
 
 
-async def facet_rows(facet: Facet, index: str | None) -> FacetRows:
-    """The rows of the facet's page, read once per request whichever facet asks first; `index`
-    is the covering index the page's filters allow (None: the rows themselves)."""
+async def facet_rows(
+    facet: Facet, covering_index: Callable[[Facet], Awaitable[str | None]]
+) -> FacetRows:
+    """The rows of the facet's page, read once per request whichever facet asks first;
+    `covering_index` names the index the page's filters allow (None: the rows themselves)."""
     assert facet.request is not None
     scope = facet.request.scope
     task = scope.get(_SCOPE_KEY)
     if task is None:
-        task = scope[_SCOPE_KEY] = asyncio.ensure_future(_read(facet, index))
+        task = scope[_SCOPE_KEY] = asyncio.ensure_future(_read(facet, covering_index))
     return await asyncio.shield(task)
 
 
-async def _read(facet: Facet, index: str | None) -> FacetRows:
+async def _read(
+    facet: Facet, covering_index: Callable[[Facet], Awaitable[str | None]]
+) -> FacetRows:
     assert facet.request is not None
+    index = await covering_index(facet)
     one_force = _one_force(facet)
     table = escape_sqlite(facet.table)
     source = _search_by_url(facet.sql, table)
     by_url = FORCE_ARG in facet.request.args or source != facet.sql
-    if index is not None and by_url and await _has_index(facet, BY_URL_INDEX):
+    if index is not None and by_url and await has_index(facet, BY_URL_INDEX):
         # a force's articles, or a search's, looked up by URL: 50 ms for 15,000 articles of
         # 100,000, 10-15 ms for a search matching 1,000-2,000, where the listing index is read
         # in full (40-100 ms)
@@ -187,7 +192,8 @@ def _one_force(facet: Facet) -> str | None:
     return None
 
 
-async def _has_index(facet: Facet, name: str) -> bool:
+async def has_index(facet: Facet, name: str) -> bool:
+    """Whether the facet's database has the index `name`."""
     found = await facet.ds.execute(
         facet.database, "select 1 from sqlite_master where type = 'index' and name = ?", [name]
     )

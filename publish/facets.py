@@ -26,7 +26,15 @@ from datasette.utils import (
 )
 
 from archive.tables import TABLES_BY_NAME
-from publish.facetrows import FORCE_ARG, FORCES, FacetRows, facet_rows, shared_by_page, top
+from publish.facetrows import (
+    FORCE_ARG,
+    FORCES,
+    FacetRows,
+    facet_rows,
+    has_index,
+    shared_by_page,
+    top,
+)
 
 # A table's facets are counted from this index when the page is filtered or searched. SQLite
 # reaches the columns after an article's `text` only by walking through the text's overflow
@@ -75,22 +83,20 @@ def later_page(facet: Facet) -> bool:
     return facet.request is not None and "_next" in facet.request.args
 
 
-async def read_through_covering_index(facet: Facet) -> str | None:
-    """Point the facet's SQL at the covering index when `covered_sql` says it helps and the
-    archive has the index (an archive made before it was added is counted from its rows);
-    returns the index's name, or None."""
-    sql = covered_sql(facet)
-    if sql is None:
+async def covering_index(facet: Facet) -> str | None:
+    """The covering index the facet's page can be read through: when `covered_sql` says it
+    helps and the archive has the index (an archive made before it was added is counted from
+    its rows)."""
+    if covered_sql(facet) is None:
         return None
-    found = await facet.ds.execute(
-        facet.database,
-        "select 1 from sqlite_master where type = 'index' and name = ?",
-        [COVERING_INDEXES[facet.table]],
-    )
-    if not found.rows:
-        return None
-    facet.sql = sql
-    return COVERING_INDEXES[facet.table]
+    name = COVERING_INDEXES[facet.table]
+    return name if await has_index(facet, name) else None
+
+
+async def read_through_covering_index(facet: Facet) -> None:
+    """Point the facet's SQL at its `covering_index`, when it has one."""
+    if await covering_index(facet) is not None:
+        facet.sql = covered_sql(facet)
 
 
 async def page_rows(facet: Facet) -> FacetRows | None:
@@ -98,12 +104,7 @@ async def page_rows(facet: Facet) -> FacetRows | None:
     searched articles page, else None (the facet runs its own query)."""
     if not shared_by_page(facet):
         return None
-    index = None
-    if covered_sql(facet) is not None:
-        saved = facet.sql
-        index = await read_through_covering_index(facet)
-        facet.sql = saved  # facetrows names the index itself
-    return await facet_rows(facet, index)
+    return await facet_rows(facet, covering_index)
 
 
 class IndexedColumnFacet(ColumnFacet):

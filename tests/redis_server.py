@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -23,6 +22,8 @@ from pathlib import Path
 
 import pytest
 import redis
+
+from tests.processes import free_port, stop
 
 ENV = "POLICE_ARCHIVE_TEST_REDIS"
 PREFIX = "pna:"
@@ -36,12 +37,6 @@ def _unavailable(message: str) -> None:
     if _in_ci():
         pytest.fail(message)
     pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(url: str, process: subprocess.Popen | None, deadline_s: float = 30) -> None:
@@ -80,7 +75,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(binary).is_file():
         _unavailable(f"no redis-server (apt-get install redis-server), and {ENV} is not set")
-    port = _free_port()
+    port = free_port()
     directory: Path = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [
@@ -106,9 +101,4 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _wait_for(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

@@ -31,6 +31,7 @@ import pytest
 
 from archive.records import Article
 from archive.store import Archive
+from tests.processes import free_port, stop
 from tests.published_archive import BASE, build_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,12 +44,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -86,12 +81,7 @@ def server(tmp_path):
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
 
 

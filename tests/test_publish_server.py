@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from police_archive.cli import cli
 from publish.app import DATABASE
+from tests.processes import free_port, stop
 from tests.published_archive import Client, build_archive
 from tests.test_publish_limits import ARBITRARY_SQL, REVEALING, STILL_SERVED, secret_paths
 
@@ -31,12 +32,6 @@ pytestmark = pytest.mark.skipif(
 
 POLICE_ARCHIVE = str(Path(sys.executable).parent / "police-archive")
 ROWS = "with recursive n(i) as (select 1 union all select i + 1 from n limit 1000) "
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -84,13 +79,7 @@ class Server:
         return int(kb) / 1024
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ import json
 import os
 import shlex
 import shutil
-import socket
 import sqlite3
 import subprocess
 import time
@@ -36,6 +35,7 @@ import pytest
 from archive import lock
 from sample_site import build_site, serve_site
 from tests.crawl_check import loopback_env
+from tests.processes import free_port, stop
 
 ROOT = Path(__file__).parent.parent
 SCRAPYD_VENV = ROOT / ".venv-scrapyd"
@@ -132,12 +132,6 @@ class Scrapyd:
         raise AssertionError(f"job {job} not finished in {DEADLINE} s:\n{self.log()[-3000:]}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _checkout_copy(to: Path, url: str) -> Path:
     """What scrapyd-deploy packs, copied (the build writes build/ and *.egg-info beside
     setup.py: not into the shared checkout), with the [deploy] target at `url`."""
@@ -159,7 +153,7 @@ def scrapyd(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("scrapyd")
     folder = tmp / "scrapyd"
     folder.mkdir()
-    port = _free_port()
+    port = free_port()
     conf = configparser.ConfigParser(interpolation=None)
     conf.read_string(CONF.read_text())
     conf["scrapyd"].update(http_port=str(port), poll_interval="0.2")
@@ -197,12 +191,7 @@ def scrapyd(tmp_path_factory):
         server.deployed["source"] = source
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=30)
 
 
 def test_scrapyd_deploy_uploads_an_egg_with_the_spider_its_data_and_settings(scrapyd):

@@ -155,14 +155,8 @@ class ArchiveLookup:
 
     def gone(self, urls: Iterable[str]) -> set[str]:
         """Those of `urls` whose latest fetch (as requested) failed with a 404 or 410."""
-        latest: dict[str, str | None] = {}
-        for batch in [] if self.empty else _batches(urls):
-            marks = ", ".join("?" * len(batch))
-            for url, reason in self._conn.execute(
-                f"SELECT url, reason FROM fetches WHERE url IN ({marks}) ORDER BY id", batch
-            ):
-                latest[url] = reason
-        return {url for url, reason in latest.items() if reason in GONE_REASONS}
+        latest = {} if self.empty else self._latest_fetches(urls)
+        return {url for url, (_, reason) in latest.items() if reason in GONE_REASONS}
 
     def unfetched_threads(self, articles: Iterable[str]) -> list[tuple[str, Link]]:
         """The comment threads of archived articles (`articles`: their URLs or aliases) that are
@@ -178,19 +172,24 @@ class ArchiveLookup:
                 "ORDER BY rowid",
                 batch * 2,
             ).fetchall()
+        latest = self._latest_fetches(to_url for _, to_url, _ in found)
+        return [
+            (article, Link(thread, Section.COMMENTS, anchor))
+            for article, thread, anchor in found
+            if thread not in latest or _worth_another_try(*latest[thread])
+        ]
+
+    def _latest_fetches(self, urls: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """The outcome and reason of the latest fetch (as requested) of each of `urls` fetched."""
         latest: dict[str, tuple[str, str | None]] = {}
-        for batch in _batches(to_url for _, to_url, _ in found):
+        for batch in _batches(urls):
             marks = ", ".join("?" * len(batch))
             for url, outcome, reason in self._conn.execute(
                 f"SELECT url, outcome, reason FROM fetches WHERE url IN ({marks}) ORDER BY id",
                 batch,
             ):
                 latest[url] = (outcome, reason)
-        return [
-            (article, Link(thread, Section.COMMENTS, anchor))
-            for article, thread, anchor in found
-            if thread not in latest or _worth_another_try(*latest[thread])
-        ]
+        return latest
 
     def missing_ids(self, crawl_id: int, template: str) -> dict[str, int]:
         """How many of the crawl's fetches of the URLs `template` gives for an id (``{id}`` in

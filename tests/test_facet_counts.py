@@ -13,6 +13,7 @@ import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -145,3 +146,42 @@ def test_a_page_filtered_by_force_lists_its_newest_articles_first(client, archiv
     assert [r["url"] for r in data["rows"]] == newest
     later = client.json(f"/{DATABASE}/articles", _force=force, _size="20", _next=data["next"])
     assert not {r["url"] for r in later["rows"]} & set(newest)
+
+
+def test_a_value_that_is_not_utf8_is_counted_as_datasette_shows_it(archive, tmp_path):
+    # the facets read their columns as plain text; a value that is not UTF-8 (written by another
+    # tool) is read again as Datasette reads text, with the bytes it cannot decode replaced
+    copy = tmp_path / "police.db"
+    with sqlite3.connect(archive) as src, sqlite3.connect(copy) as dest:
+        src.backup(dest)
+        force, url = dest.execute(
+            "select force, article_url from article_forces order by article_url limit 1"
+        ).fetchone()
+        dest.execute("update articles set author = cast(x'ff41' as text) where url = ?", [url])
+    c = Client(make_datasette(copy, settings={"facet_time_limit_ms": 5000}))
+    try:
+        data = c.json(f"/{DATABASE}/articles", _force=force, _facet_size="max")
+    finally:
+        c.close()
+    assert not data.get("facets_timed_out")
+    assert _shown(data["facet_results"]["author"])["\ufffdA"] == 1
+
+
+def test_facets_that_run_out_of_time_say_so_and_the_page_answers(archive):
+    with sqlite3.connect(archive) as conn:
+        force, expected = conn.execute(
+            "select force, count(*) from article_forces group by force order by 2 desc limit 1"
+        ).fetchone()
+    # 1 ms a facet: the shared read has 3 ms, checked at every SQLite instruction
+    c = Client(make_datasette(archive, settings={"facet_time_limit_ms": 1}))
+    try:
+        for query in ({"_force": force}, {"_search": "police"}):
+            data = c.json(f"/{DATABASE}/articles", **query)
+            if "_force" in query:
+                assert data["filtered_table_rows_count"] == expected
+            assert not data["facet_results"], query
+            page = c.get(f"/{DATABASE}/articles?{urlencode(query)}").text
+            said = page.split("These facets timed out: ", 1)[1].split("<", 1)[0]
+            assert set(said.split(", ")) >= {*COLUMNS, "forces", "published"}, query
+    finally:
+        c.close()

@@ -55,7 +55,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -210,13 +210,15 @@ def _atoms(name: str) -> list[str]:
     return atoms
 
 
-def trie_pattern(names: Sequence[str]) -> str:
-    """One regex matching any of `names` in LOWER-CASE text, preferring at every fork the longer
-    continuation: the match at a position is the longest name there."""
+def trie_pattern(names: Iterable[str], atoms: Callable[[str], list[str]] = _atoms) -> str:
+    """One regex matching any of `names`, preferring at every fork the longer continuation: the
+    match at a position is the longest name there. `atoms` spells a name as regexes (by default
+    for LOWER-CASE text). Shared by the ranks (pages/gazetteer/people.py): Python's regex engine
+    tries every branch of a flat alternation at every position, and a trie's only the one."""
     root: dict[str, Any] = {}
     for name in names:
         node = root
-        for atom in _atoms(name):
+        for atom in atoms(name):
             node = node.setdefault(atom, {})
         node[""] = {}
 

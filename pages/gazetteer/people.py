@@ -40,7 +40,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from pages.gazetteer.forces import Gazetteer, Mention
+from pages.gazetteer.forces import Gazetteer, Mention, trie_pattern
 
 __all__ = ["RANKS", "Person", "find_people"]
 
@@ -164,16 +164,19 @@ def _forms() -> dict[str, tuple[str, bool]]:
 _FORMS = _forms()
 
 
-def _form_pattern(form: str) -> str:
-    words = form.split(" ")
-    return r"[ \t]+".join(re.escape(w) + (r"\.?" if w in _ABBREVIATED else "") for w in words)
+def _atoms(form: str) -> list[str]:
+    """A written form as trie atoms (`trie_pattern`): its characters, spaces or tabs between
+    its words, a full stop or none after an abbreviation."""
+    atoms: list[str] = []
+    for index, word in enumerate(form.split(" ")):
+        atoms += [r"[ \t]+"] if index else []
+        atoms += [re.escape(char) for char in word]
+        atoms += [r"\.?"] if word in _ABBREVIATED else []
+    return atoms
 
 
-_RANK = re.compile(
-    r"(?<!\w)(?:"
-    + "|".join(_form_pattern(f) for f in sorted(_FORMS, key=len, reverse=True))
-    + r")(?![\w'\u2019-])"
-)
+# Any written form, the longest at a position.
+_RANK = re.compile(r"(?<!\w)(?:" + trie_pattern(_FORMS, _atoms) + r")(?![\w'\u2019-])")
 
 
 @dataclass

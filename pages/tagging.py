@@ -15,6 +15,7 @@ articles again (after a new gazetteer, or an archive written before tagging).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -41,7 +42,9 @@ def tag_text(
     # the people, in the parts joined as one text (a name's sentence never spans two parts),
     # with each part's mentions moved to where the part starts in it
     joined, mentions, offset = [], [], 0
-    for part, in_part in zip(parts, found, strict=True):
+    for index, (part, in_part) in enumerate(zip(parts, found, strict=True)):
+        if index == 0 and title_case(title):
+            continue  # "Chief Constable Welcomes Funding Boost": every word looks like a name
         if part:
             joined.append(part)
             mentions += [replace(m, start=m.start + offset, end=m.end + offset) for m in in_part]
@@ -54,6 +57,15 @@ def tag_text(
 
 
 _JOIN = "\n\n"
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]{3,}")  # a word of four letters or more
+
+
+def title_case(title: str) -> bool:
+    """Whether a headline Capitalises Nearly Every Word (three quarters of its words of four
+    letters or more after the first): its people are not read from it, since a name cannot be
+    told from the words after it. "Chief Constable Jane Smith to retire" is not."""
+    words = _TITLE_WORD.findall(title)[1:]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def tag(article: Article, gazetteer: Gazetteer | None = None) -> Article:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -171,13 +172,16 @@ async def read_plain(facet: Facet, sql: str, params: Any, time_limit_ms: int) ->
     def read(conn: sqlite3.Connection) -> list[tuple]:
         row_factory, text_factory = conn.row_factory, conn.text_factory
         conn.row_factory = None
+        deadline = time.perf_counter() + time_limit_ms / 1000
         try:
             with sqlite_timelimit(conn, time_limit_ms):
                 try:
                     conn.text_factory = str
                     return conn.execute(sql, params).fetchall()
                 except sqlite3.OperationalError as e:
-                    if e.args == ("interrupted",):
+                    # interrupted, or failed because it was ("vtable constructor failed" when
+                    # the time runs out as SQLite opens the full-text index)
+                    if e.args == ("interrupted",) or time.perf_counter() >= deadline:
                         raise QueryInterrupted(e, sql, params) from e
                     if "decode" not in str(e):
                         raise

@@ -16,6 +16,7 @@ import pytest
 
 from pages.gazetteer import Gazetteer
 from pages.gazetteer.people import RANKS, Person, find_people
+from pages.tagging import tag_text
 from tests.labelled import micro_scores
 
 DATA = Path(__file__).parent / "data" / "people_sentences.jsonl"
@@ -27,7 +28,11 @@ def gazetteer() -> Gazetteer:
     return Gazetteer.load()
 
 
-def triples(text: str, gazetteer: Gazetteer) -> set[tuple[str, str, str | None]]:
+def triples(text: str, gazetteer: Gazetteer, part: str = "text") -> set[tuple]:
+    """The people found in `text`: as an article's text, or (`part` "title") as its headline,
+    read as tagging reads one (pages/tagging.py: none from a Title-Case headline)."""
+    if part == "title":
+        return {(p.name, p.rank, p.force) for p in tag_text(text, "", "", gazetteer)[1]}
     return {(p.name, p.rank, p.force) for p in find_people(text, gazetteer)}
 
 
@@ -37,7 +42,7 @@ def score(gazetteer: Gazetteer, rows: list[dict], key=lambda t: t) -> tuple[floa
     return micro_scores(
         (
             row["text"],
-            {key(t) for t in triples(row["text"], gazetteer)},
+            {key(t) for t in triples(row["text"], gazetteer, row.get("part", "text"))},
             {key(tuple(t)) for t in row["people"]},
         )
         for row in rows

@@ -35,7 +35,9 @@ def tag_text(
     is searched for bodies once, for the tags and the people alike."""
     gazetteer = gazetteer or Gazetteer.load()
     body = text[len(standfirst) :] if standfirst and text.startswith(standfirst) else text
-    parts = (title, standfirst, body)
+    # no-break and thin spaces as spaces ("Chief&nbsp;Constable"), one for one: what extraction
+    # does (pages/pagetext.py), for text that did not come through it
+    parts = (title.translate(_SPACES), standfirst.translate(_SPACES), body.translate(_SPACES))
     found = [gazetteer.mentions(part) for part in parts]
     tags = tags_of(*found)
     forces = tuple(ForceMention(t.force, t.mentions, t.in_headline) for t in tags)
@@ -57,6 +59,7 @@ def tag_text(
 
 
 _JOIN = "\n\n"
+_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2002\u2003\u2007\u2009\u200a\u202f", " "))
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]{3,}")  # a word of four letters or more
 
 

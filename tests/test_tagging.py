@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from archive.store import Archive
 from pages.extract import parse_page
 from pages.gazetteer import Gazetteer
-from pages.tagging import gazetteer_rows, tag
+from pages.tagging import gazetteer_rows, tag, tag_text
 from police_archive.cli import cli
 from tests.test_store import article
 
@@ -101,3 +101,14 @@ def test_retag_tags_an_archive_written_before_tagging(tmp_path):
     assert sorted(tagged) == sorted(
         rows(db, "SELECT article_url, force, mentions, in_headline FROM article_forces")
     )
+
+
+def test_no_break_and_thin_spaces_are_spaces():
+    # text that did not come through extraction (an archive tagged again, a caller's own text)
+    text = "Chief\u00a0Constable Jane\u00a0Smith of Kent\u00a0Police thanked Det Supt\u2009Mark Lee."
+    forces, people, _ = tag_text("", "", text)
+    assert [f.force for f in forces] == ["kent"]
+    assert {(p.name, p.rank) for p in people} == {
+        ("Jane Smith", "Chief Constable"),
+        ("Mark Lee", "Detective Superintendent"),
+    }

@@ -105,7 +105,7 @@ def test_retag_tags_an_archive_written_before_tagging(tmp_path):
 
 def test_no_break_and_thin_spaces_are_spaces():
     # text that did not come through extraction (an archive tagged again, a caller's own text)
-    text = "Chief\u00a0Constable Jane\u00a0Smith of Kent\u00a0Police thanked Det Supt\u2009Mark Lee."
+    text = "Chief\u00a0Constable Jane\u00a0Smith of Kent\u00a0Police thanked Det Supt\u2009Mark Lee"
     forces, people, _ = tag_text("", "", text)
     assert [f.force for f in forces] == ["kent"]
     assert {(p.name, p.rank) for p in people} == {

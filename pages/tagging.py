@@ -60,15 +60,24 @@ def tag_text(
 
 _JOIN = "\n\n"
 _SPACES = str.maketrans(dict.fromkeys("\u00a0\u2002\u2003\u2007\u2009\u200a\u202f", " "))
-_TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]{3,}")  # a word of four letters or more
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+# Short words a sentence-case headline writes in lower case and Title Case capitalises.
+_SMALL_WORDS = frozenset(
+    {"A", "An", "And", "As", "At", "By", "For", "From", "In", "Into", "Of", "On", "Or", "Over"}
+    | {"The", "To", "With", "After"}
+)
 
 
 def title_case(title: str) -> bool:
-    """Whether a headline Capitalises Nearly Every Word (three quarters of its words of four
-    letters or more after the first): its people are not read from it, since a name cannot be
-    told from the words after it. "Chief Constable Jane Smith to retire" is not."""
-    words = _TITLE_WORD.findall(title)[1:]
-    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+    """Whether a headline Capitalises Its Words: a short word capitalised after the first word
+    ("Officers Return To Work"), or every word of four letters or more after the first (at least
+    two: "Chief Constable Welcomes Funding Boost"). Its people are not read from it, since a name
+    cannot be told from the words after it. "Chief Constable Jane Smith to retire" is not."""
+    words = _WORD.findall(title)[1:]
+    if any(word in _SMALL_WORDS for word in words):
+        return True
+    long = [word for word in words if len(word) >= 4]
+    return len(long) >= 2 and all(word[0].isupper() for word in long)
 
 
 def tag(article: Article, gazetteer: Gazetteer | None = None) -> Article:

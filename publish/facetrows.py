@@ -101,6 +101,11 @@ class FacetRows:
         return counted
 
 
+def counted_whole(column: str) -> bool:
+    """Whether the page's rows hold the column's values whole, to count (`FacetRows.counts`)."""
+    return column in _COUNTED and column not in _READ
+
+
 def force_filter(param: str) -> str:
     """The condition on articles naming the force `param` (a named parameter: ":p_force0")."""
     return _FORCE_FILTER.format(param)
@@ -169,24 +174,29 @@ async def read_plain(facet: Facet, sql: str, params: Any, time_limit_ms: int) ->
     big force's articles that is 50 ms more, and several times that while the page's other
     queries hold the GIL. These queries return a few short columns, bounded by the archive."""
 
+    # Datasette's rule: the shorter of this and the SQL time limit (0 or None: the latter)
+    sql_limit = facet.ds.sql_time_limit_ms
+    limit = time_limit_ms if time_limit_ms and time_limit_ms < sql_limit else sql_limit
+
     def read(conn: sqlite3.Connection) -> list[tuple]:
         row_factory, text_factory = conn.row_factory, conn.text_factory
         conn.row_factory = None
-        deadline = time.perf_counter() + time_limit_ms / 1000
+        deadline = time.perf_counter() + limit / 1000
         try:
-            with sqlite_timelimit(conn, time_limit_ms):
-                try:
-                    conn.text_factory = str
-                    return conn.execute(sql, params).fetchall()
-                except sqlite3.OperationalError as e:
-                    # interrupted, or failed because it was ("vtable constructor failed" when
-                    # the time runs out as SQLite opens the full-text index)
-                    if e.args == ("interrupted",) or time.perf_counter() >= deadline:
-                        raise QueryInterrupted(e, sql, params) from e
-                    if "decode" not in str(e):
-                        raise
-                    conn.text_factory = text_factory  # text that is not UTF-8: replaced
-                    return conn.execute(sql, params).fetchall()
+            with sqlite_timelimit(conn, limit):
+                # as plain text; text that is not UTF-8 is read again as Datasette reads it
+                for factory in (str, text_factory):
+                    conn.text_factory = factory
+                    try:
+                        return conn.execute(sql, params).fetchall()
+                    except sqlite3.OperationalError as e:
+                        # interrupted, or failed because it was ("vtable constructor failed"
+                        # when the time runs out as SQLite opens the full-text index)
+                        if e.args == ("interrupted",) or time.perf_counter() >= deadline:
+                            raise QueryInterrupted(e, sql, params) from e
+                        if factory is text_factory or "decode" not in str(e):
+                            raise
+                raise AssertionError("read twice")  # the second read returns or raises
         finally:
             conn.row_factory, conn.text_factory = row_factory, text_factory
 

@@ -30,6 +30,7 @@ from publish.facetrows import (
     FORCE_ARG,
     FORCES,
     FacetRows,
+    counted_whole,
     facet_rows,
     has_index,
     shared_by_page,
@@ -118,7 +119,9 @@ class IndexedColumnFacet(ColumnFacet):
     async def facet_results(self):
         if later_page(self):
             return [], []
-        shared = await page_rows(self)
+        columns = [c["config"].get("column") or c["config"]["simple"] for c in self.get_configs()]
+        # from the page's rows when they hold the columns whole (the date is read as its month)
+        shared = await page_rows(self) if all(map(counted_whole, columns)) else None
         if shared is not None:
             return self._counted_from(shared)
         await read_through_covering_index(self)

@@ -321,3 +321,22 @@ def test_bench_tagging_an_800_word_article(gazetteer):
         f"({best / tokenising:.1f}x lower-casing and splitting it into words)"
     )
     assert best < 0.001
+
+
+def test_a_gazetteer_without_places_abroad_rejects_only_a_police_department(tmp_path):
+    # `abroad` and `false_friends` are optional: without them a force followed by a dash, a
+    # comma or anything else is the force; "Kent Police Department" is still not
+    data = {
+        "version": "1",
+        "sources": ["test"],
+        "bodies": [
+            {"id": "kent", "name": "Kent Police", "kind": "territorial", "nation": "England",
+             "aliases": ["Kent Police"], "ambiguous": ["Kent"]},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(data))
+    gazetteer = Gazetteer.load(path)
+    for text in ("Kent Police \u2013 said", "Kent Police, said", "Kent Police said"):
+        assert forces(gazetteer, text) == {"kent"}, text
+    assert forces(gazetteer, "Kent Police Department said") == set()

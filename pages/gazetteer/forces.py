@@ -65,6 +65,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from pages.gazetteer.meanings import false_friends, not_here_after, sentence
 from pages.gazetteer.trie import trie_pattern
 
 __all__ = ["Body", "ForceTag", "Gazetteer", "GazetteerError", "Mention", "canonical"]
@@ -110,19 +111,6 @@ _THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _NOT_DEFINITE_AFTER = re.compile(
     r"\s+(?:Office|Gala|Opera|Museum|Ball|Life|[E\u00c9]ireann|Breuer|Cloisters)\b"
 )
-# After a place: its police department or sheriff, or (after it or its police) a place of the
-# gazetteer's `abroad` ("Durham Police Department", "Birmingham police in Alabama").
-_ABROAD = r"(?:\s+(?:police\s+)?(?:department|dept\b|sheriff)|(?:\s+police(?:\s+service)?)?"
-_ABROAD += r",?\s+(?:in\s+)?"
-_NEAR = 150  # characters either side of an acronym where its false friends count
-_STOP = re.compile(r"[.!?](?=\s)")
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the sentence of text[start:end] begins and ends, at most `_NEAR` either side."""
-    stops = [m.end() for m in _STOP.finditer(text, max(0, start - _NEAR), start)]
-    stop = _STOP.search(text, end, end + _NEAR)
-    return stops[-1] if stops else max(0, start - _NEAR), stop.start() if stop else end + _NEAR
 
 
 _NEW_PLACES = ("hampshire", "south wales", "york", "brighton", "england")
@@ -265,16 +253,8 @@ class Gazetteer:
                 ]
             self._index[key] = tuple(dict.fromkeys(entries))
         self._written = written
-        abroad = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in data.get("abroad", ()))
-        # (a place abroad that is not a first name: "Sussex Police, Georgia Hammond, said")
-        self._not_here_after = re.compile(
-            rf"{_ABROAD}(?:{abroad})(?!\w)(?!(?-i:\s+[A-Z][a-z]|['\u2019]s\b)))", re.I
-        )
-        # an acronym's other meanings: phrases in its sentence ("the IPCC climate report")
-        self._false_friends = {
-            acronym: re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b", re.I)
-            for acronym, phrases in data.get("false_friends", {}).items()
-        }
+        self._not_here_after = not_here_after(data.get("abroad", ()))
+        self._false_friends = false_friends(data.get("false_friends", {}))
         every_name = [name for names in written.values() for name in names]
         self.pattern = re.compile(f"(?<!\\w)(?:{trie_pattern(every_name, _atoms)}){_NAME_END}")
 
@@ -341,7 +321,7 @@ class Gazetteer:
         ).startswith(_NEW_PLACES):
             return None
         friend = self._false_friends.get(text[start:end])
-        if friend and friend.search(text, *_sentence(text, start, end)):
+        if friend and friend.search(text, *sentence(text, start, end)):
             return None
         firm = [e for e in entries if e.how != "ambiguous"]
         bodies = tuple(dict.fromkeys(b for e in (firm or entries) for b in e.bodies))
